@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// MARK: - Dependencies (bound once)
+
+let argumentParser = Package.Dependency.package(
+    url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+let tomlKit = Package.Dependency.package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+// MARK: - C libraries (system-library targets: module map and shim header only)
+
+let cLibraries: [Target] = [
+    .systemLibrary(
+        name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(
+        name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0",
+        providers: [.apt(["libgmime-3.0-dev"])]),
+    .systemLibrary(
+        name: "CXML2", path: "Sources/CXML2", pkgConfig: "libxml-2.0",
+        providers: [.apt(["libxml2-dev"])]),
+]
+
+// MARK: - Modules
+
+let modules: [Target] = [
+    .target(name: "MailTransport", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+    .target(name: "MailParsing", dependencies: ["CGMime", "CXML2"], swiftSettings: swiftSettings),
+    .target(name: "Triage", dependencies: ["MailParsing"], swiftSettings: swiftSettings),
+    .target(
+        name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+        swiftSettings: swiftSettings),
+    .target(
+        name: "Configuration",
+        dependencies: ["MailTransport", .product(name: "TOMLKit", package: "TOMLKit")],
+        swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "tact",
+        dependencies: [
+            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        swiftSettings: swiftSettings),
+    .target(name: "TactTestSupport", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
+]
+
+// MARK: - Benchmarks (a dedicated executable; numbers go to BENCHMARKS.md)
+
+let benchmarks: [Target] = [
+    .executableTarget(
+        name: "TactBench", dependencies: ["MailTransport", "MailParsing", "Triage", "Courtesy", "TactTestSupport"],
+        path: "Benchmarks/TactBench", swiftSettings: swiftSettings)
+]
+
+// MARK: - Tests (Swift Testing)
+
+let tests: [Target] = [
+    .testTarget(
+        name: "MailTransportTests", dependencies: ["MailTransport", "TactTestSupport"],
+        swiftSettings: swiftSettings),
+    .testTarget(
+        name: "MailParsingTests", dependencies: ["MailParsing"], resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings),
+    .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
+    .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "TactCLITests", dependencies: ["TactTestSupport", "tact"], swiftSettings: swiftSettings),
+]
+
+let package = Package(
+    name: "Tact",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tact", targets: ["tact"])
+    ],
+    dependencies: [argumentParser, tomlKit],
+    targets: cLibraries + modules + benchmarks + tests
+)

@@ -1,0 +1,1 @@
+// The MailParsing module. See ../shared/ARCHITECTURE.md for what it holds and may import.

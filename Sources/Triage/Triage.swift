@@ -1,0 +1,1 @@
+// The Triage module. See ../shared/ARCHITECTURE.md for what it holds and may import.
