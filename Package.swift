@@ -34,6 +34,7 @@ let modules: [Target] = [
     .target(
         name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
+    .target(name: "Drafting", swiftSettings: swiftSettings),
     .target(
         name: "Configuration",
         dependencies: ["MailTransport", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -67,6 +68,7 @@ let tests: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
     .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
+    .testTarget(name: "DraftingTests", dependencies: ["Drafting"], swiftSettings: swiftSettings),
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
     .testTarget(
