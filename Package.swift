@@ -6,6 +6,7 @@ import PackageDescription
 let argumentParser = Package.Dependency.package(
     url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
 let tomlKit = Package.Dependency.package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
+let grdb = Package.Dependency.package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0")
 
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6)
@@ -35,6 +36,7 @@ let modules: [Target] = [
         name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
     .target(name: "Drafting", swiftSettings: swiftSettings),
+    .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
     .target(
         name: "Configuration",
         dependencies: ["MailTransport", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -69,6 +71,7 @@ let tests: [Target] = [
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
     .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
     .testTarget(name: "DraftingTests", dependencies: ["Drafting"], swiftSettings: swiftSettings),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
     .testTarget(
@@ -81,6 +84,6 @@ let package = Package(
     products: [
         .executable(name: "tact", targets: ["tact"])
     ],
-    dependencies: [argumentParser, tomlKit],
+    dependencies: [argumentParser, tomlKit, grdb],
     targets: cLibraries + modules + benchmarks + tests
 )
