@@ -6,6 +6,7 @@ import PackageDescription
 let argumentParser = Package.Dependency.package(
     url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
 let tomlKit = Package.Dependency.package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
+let mustache = Package.Dependency.package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1")
 let grdb = Package.Dependency.package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0")
 
 let swiftSettings: [SwiftSetting] = [
@@ -35,7 +36,9 @@ let modules: [Target] = [
     .target(
         name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
-    .target(name: "Drafting", swiftSettings: swiftSettings),
+    .target(
+        name: "Drafting", dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+        swiftSettings: swiftSettings),
     .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
     .target(
         name: "Configuration",
@@ -84,6 +87,6 @@ let package = Package(
     products: [
         .executable(name: "tact", targets: ["tact"])
     ],
-    dependencies: [argumentParser, tomlKit, grdb],
+    dependencies: [argumentParser, tomlKit, grdb, mustache],
     targets: cLibraries + modules + benchmarks + tests
 )
