@@ -73,7 +73,7 @@ let tests: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
     .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
-    .testTarget(name: "DraftingTests", dependencies: ["Drafting"], swiftSettings: swiftSettings),
+    .testTarget(name: "DraftingTests", dependencies: ["Drafting", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "StoreTests", dependencies: ["Store", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
