@@ -47,7 +47,7 @@ let modules: [Target] = [
     .executableTarget(
         name: "tact",
         dependencies: [
-            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration",
+            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration", "Drafting", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         swiftSettings: swiftSettings),
