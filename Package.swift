@@ -41,6 +41,10 @@ let modules: [Target] = [
         swiftSettings: swiftSettings),
     .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
     .target(
+        name: "Daemon",
+        dependencies: ["MailTransport", "MailParsing", "Triage", "Courtesy", "Drafting", "Store", "Configuration"],
+        swiftSettings: swiftSettings),
+    .target(
         name: "Configuration",
         dependencies: ["MailTransport", .product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
@@ -74,6 +78,7 @@ let tests: [Target] = [
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
     .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
     .testTarget(name: "DraftingTests", dependencies: ["Drafting", "TactTestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "StoreTests", dependencies: ["Store", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
