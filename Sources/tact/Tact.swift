@@ -16,6 +16,7 @@ struct Tact: AsyncParsableCommand {
         version: TactVersion.current,
         subcommands: [
             // Subcommands are registered here, one line each.
+            Classify.self,
             Templates.self,
         ]
     )
