@@ -26,4 +26,12 @@ public protocol MessageStore: Sendable {
     /// Every message recorded with this Message-ID (the same mail may sit in two mailboxes).
     func messages(withMessageID messageID: String) throws -> [StoredMessage]
     func auditTrail(messageRowID: Int64) throws -> [AuditEntry]
+
+    /// The earliest recorded message of the thread that any of `messageIDs` (a new mail's
+    /// In-Reply-To and References) points at: a customer message we hold, or one of our replies.
+    func threadRoot(referencing messageIDs: [String]) throws -> StoredMessage?
+    /// When `sender` was last acknowledged (a draft was made for them), in any mailbox.
+    func lastAcknowledgement(of sender: String) throws -> Date?
+    /// How many acknowledgements `mailbox` made since `date` (the flood valve).
+    func acknowledgementCount(mailbox: String, since date: Date) throws -> Int
 }

@@ -54,13 +54,20 @@ public struct NewDraft: Sendable, Equatable {
     /// The lint findings as JSON (the `tact lint --json` shape), stored as the linter produced them.
     public var findingsJSON: String
     public var promisedBy: Date?
+    /// The Message-ID the reply will carry, chosen when drafting, so a customer's answer to it
+    /// (In-Reply-To) is recognised as a follow-up of this item.
+    public var replyMessageID: String?
 
-    public init(template: String, subject: String, body: String, findingsJSON: String = "[]", promisedBy: Date? = nil) {
+    public init(
+        template: String, subject: String, body: String, findingsJSON: String = "[]", promisedBy: Date? = nil,
+        replyMessageID: String? = nil
+    ) {
         self.template = template
         self.subject = subject
         self.body = body
         self.findingsJSON = findingsJSON
         self.promisedBy = promisedBy
+        self.replyMessageID = replyMessageID
     }
 }
 

@@ -101,11 +101,13 @@ public final class SQLiteStore: MessageStore {
                         body TEXT NOT NULL,
                         findings_json TEXT NOT NULL,
                         promised_by REAL,
+                        reply_message_id TEXT,
                         created_at REAL NOT NULL,
                         updated_at REAL NOT NULL
                     );
                     CREATE INDEX draft_by_state ON draft(state, created_at);
                     CREATE INDEX draft_by_message ON draft(message_row_id);
+                    CREATE INDEX draft_by_reply_message_id ON draft(reply_message_id);
                     CREATE TABLE audit (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         at REAL NOT NULL,
@@ -140,7 +142,9 @@ public final class SQLiteStore: MessageStore {
                     """,
                 arguments: [
                     message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
-                    message.sender, message.subject, message.receivedAt.timeIntervalSince1970,
+                    // Addresses compare case-insensitively (in practice): stored lowercased, so the
+                    // per-sender lookup is an indexed equality.
+                    message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
                     message.outcome.rawValue, message.reason, message.category, message.confidence, now,
                 ])
             let messageRowID = db.lastInsertedRowID
@@ -151,12 +155,12 @@ public final class SQLiteStore: MessageStore {
             try db.execute(
                 sql: """
                     INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
-                                       created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       reply_message_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     messageRowID, DraftState.queued.rawValue, draft.template, draft.subject, draft.body,
-                    draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, now, now,
+                    draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, draft.replyMessageID, now, now,
                 ])
             let draftID = db.lastInsertedRowID
             try Self.audit(
@@ -249,6 +253,43 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
+    // MARK: - Threads and acknowledgement memory
+
+    public func threadRoot(referencing messageIDs: [String]) throws -> StoredMessage? {
+        let ids = Array(Set(messageIDs.filter { !$0.isEmpty })).prefix(100)
+        guard !ids.isEmpty else { return nil }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        return try self.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM message WHERE id = (
+                        SELECT MIN(id) FROM (
+                            SELECT id FROM message WHERE message_id IN (\(marks))
+                            UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks))))
+                    """,
+                arguments: StatementArguments(Array(ids) + Array(ids))
+            ).map(Self.message(from:))
+        }
+    }
+
+    public func lastAcknowledgement(of sender: String) throws -> Date? {
+        try self.pool.read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT MAX(recorded_at) FROM message WHERE sender = ? AND outcome = ?",
+                arguments: [sender.lowercased(), MessageOutcome.drafted.rawValue]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func acknowledgementCount(mailbox: String, since date: Date) throws -> Int {
+        try self.pool.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?",
+                arguments: [mailbox, MessageOutcome.drafted.rawValue, date.timeIntervalSince1970]) ?? 0
+        }
+    }
+
     // MARK: - Audit
 
     public func auditTrail(messageRowID: Int64) throws -> [AuditEntry] {
@@ -294,7 +335,8 @@ public final class SQLiteStore: MessageStore {
             id: row["id"], messageRowID: row["message_row_id"], state: DraftState(rawValue: state) ?? .failed,
             draft: NewDraft(
                 template: row["template"], subject: row["subject"], body: row["body"],
-                findingsJSON: row["findings_json"], promisedBy: promisedBy.map(Date.init(timeIntervalSince1970:))),
+                findingsJSON: row["findings_json"], promisedBy: promisedBy.map(Date.init(timeIntervalSince1970:)),
+                replyMessageID: row["reply_message_id"]),
             stateReason: row["state_reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
