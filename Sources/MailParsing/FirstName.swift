@@ -47,7 +47,9 @@ public enum FirstName {
             .filter { !$0.isEmpty }
         guard let first = lines.first else { return nil }
         let nameLine: String?
-        if SignOff.closing(Substring(first)) != nil || first == "--" {
+        if let name = SignOff.closingWithName(Substring(first)) {
+            nameLine = name
+        } else if SignOff.closing(Substring(first)) != nil || first == "--" {
             nameLine = lines.dropFirst().first
         } else {
             nameLine = nil

@@ -91,13 +91,14 @@ enum QuoteMarkers {
     }
 
     private static let attributionStarts = ["on ", "am ", "le ", "el ", "il ", "op ", "em ", "den ", "w dniu "]
-    private static let attributionEnds = [
-        "wrote:", "writes:", "schrieb:", "a écrit :", "a écrit:", "escribió:", "ha scritto:", "schreef:",
-        "escreveu:", "skrev:", "napisał:", "napisał(a):",
+    /// The verbs of attribution lines; German puts the writer after it ("schrieb Jane <…>:").
+    private static let attributionVerbs = [
+        "wrote", "writes", "schrieb", "a écrit", "escribió", "ha scritto", "schreef", "escreveu", "skrev",
+        "napisał",
     ]
 
     private static func endsAttribution(_ line: String) -> Bool {
-        Self.attributionEnds.contains { line.hasSuffix($0) }
+        line.count < 400 && line.hasSuffix(":") && Self.attributionVerbs.contains { line.contains($0) }
     }
 
     /// Separators after which everything is earlier or forwarded mail.
@@ -162,6 +163,24 @@ enum SignOff {
         return Self.closings.contains(words) ? words : nil
     }
 
+    /// The name in a one-line sign-off such as "Thanks, Jane" or "Cheers - Jane Doe": a closing,
+    /// then one or two capitalised words. Nil for "Thanks, I got it".
+    static func closingWithName(_ line: Substring) -> String? {
+        guard let separator = line.firstIndex(where: { $0 == "," || $0 == "-" || $0 == "–" }) else { return nil }
+        guard Self.closing(line[..<separator]) != nil else { return nil }
+        let name = line[line.index(after: separator)...].trimmingCharacters(in: CharacterSet(charactersIn: " -–!."))
+        let words = name.split(separator: " ")
+        guard (1...2).contains(words.count), words.allSatisfy({ $0.first?.isUppercase == true }),
+            words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" } })
+        else { return nil }
+        return name
+    }
+
+    /// Whether `line` closes the message: a bare closing or a closing with a name.
+    static func isClosing(_ line: Substring) -> Bool {
+        Self.closing(line) != nil || Self.closingWithName(line) != nil
+    }
+
     /// The index in `lines` where the sign-off or signature begins, or nil.
     static func signatureStart(in lines: [Substring]) -> Int? {
         // The RFC 3676 delimiter "-- " (and the "--" that clients leave after trimming).
@@ -174,7 +193,7 @@ enum SignOff {
         }
         // A closing line followed by at most five short lines (name, title, company, phone).
         let content = lines.indices.filter { !lines[$0].allSatisfy(\.isWhitespace) }
-        for index in content.suffix(6) where Self.closing(lines[index]) != nil {
+        for index in content.suffix(6) where Self.isClosing(lines[index]) {
             let after = content.filter { $0 > index }
             if after.count <= 5, after.allSatisfy({ lines[$0].count <= 60 }) { return index }
         }
@@ -187,7 +206,7 @@ enum SignOff {
         var cursor = index - 1
         while cursor >= 0, lines[cursor].allSatisfy(\.isWhitespace) { cursor -= 1 }
         guard cursor >= 0 else { return nil }
-        if Self.closing(lines[cursor]) != nil { return cursor }
+        if Self.isClosing(lines[cursor]) { return cursor }
         // "Thanks,\nJane\n\nSent from my iPhone": a name under the closing.
         if cursor >= 1, Self.closing(lines[cursor - 1]) != nil, lines[cursor].count <= 40 { return cursor - 1 }
         return nil

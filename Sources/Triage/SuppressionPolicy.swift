@@ -118,8 +118,9 @@ public struct SuppressionPolicy: Sendable, Hashable {
     private static let systemPrefixes = ["owner-", "bounce", "noreply", "no-reply", "no_reply", "donotreply",
         "do-not-reply", "do_not_reply"]
 
-    /// RFC 3834 §3.1.8 senders and common no-reply conventions, on the local part only.
-    static func isSystemSender(_ address: String) -> Bool {
+    /// Whether `address` is a system sender (RFC 3834 §3.1.8 and common no-reply
+    /// conventions), judged on the local part only: `jane@noreply.example` is a person.
+    public static func isSystemSender(_ address: String) -> Bool {
         guard !address.isEmpty else { return false }
         let local = address.split(separator: "@", maxSplits: 1).first.map(String.init)?.lowercased() ?? ""
         guard !local.isEmpty else { return false }
@@ -129,7 +130,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
 
     /// Subject prefixes that out-of-office replies use, in the languages customers write in.
     /// Prefixes only: "Automatic renewal" or a question about office hours is a person writing.
-    static let outOfOfficePrefixes = [
+    public static let outOfOfficePrefixes = [
         "automatic reply", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response",
         "autoresponse", "automatic response", "out of office", "out of the office", "ooo:", "away from office",
         "automatische antwort", "abwesenheitsnotiz", "abwesend", "réponse automatique", "reponse automatique",
@@ -140,7 +141,8 @@ public struct SuppressionPolicy: Sendable, Hashable {
         "自動応答", "自動返信", "不在", "自动回复", "автоматический ответ", "vacation reply",
     ]
 
-    static func outOfOfficePrefix(_ subject: String) -> String? {
+    /// The out-of-office prefix `subject` starts with (compared lower-cased), or nil.
+    public static func outOfOfficePrefix(_ subject: String) -> String? {
         let lower = subject.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         return Self.outOfOfficePrefixes.first { lower.hasPrefix($0) }
     }
