@@ -32,7 +32,8 @@ let cLibraries: [Target] = [
 let modules: [Target] = [
     .target(name: "MailTransport", dependencies: ["CCurl"], swiftSettings: swiftSettings),
     .target(name: "MailParsing", dependencies: ["CGMime", "CXML2"], swiftSettings: swiftSettings),
-    .target(name: "Triage", dependencies: ["MailParsing"], swiftSettings: swiftSettings),
+    .target(
+        name: "Triage", dependencies: ["MailParsing"], resources: [.copy("Model")], swiftSettings: swiftSettings),
     .target(
         name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),

@@ -18,6 +18,7 @@ struct Tact: AsyncParsableCommand {
             // Subcommands are registered here, one line each.
             Classify.self,
             Templates.self,
+            Train.self,
         ]
     )
 }

@@ -1,0 +1,79 @@
+extension Signals {
+    /// Short, frequent words that are distinctive for each language (words shared between
+    /// languages, like "de" or "la", are left out so they cannot tip the balance).
+    static let languageMarkers: [(code: String, words: Set<String>)] = [
+        ("en", [
+            "the", "and", "is", "are", "you", "my", "i", "to", "of", "it", "that", "this", "have", "was", "for",
+            "with", "not", "your", "please", "thanks", "would", "can", "what", "where", "when", "hi", "hello",
+            "dear", "order", "just", "but", "will", "be", "me", "we", "been", "has", "get", "did", "any", "do",
+        ]),
+        ("de", [
+            "der", "die", "das", "und", "ist", "ich", "nicht", "mit", "sie", "bitte", "ein", "eine", "mein",
+            "meine", "wir", "haben", "danke", "für", "auf", "zu", "ihr", "ihre", "hallo", "bestellung", "noch",
+            "habe", "wurde", "dass", "aber", "sehr", "geehrte", "grüße", "vielen",
+        ]),
+        ("fr", [
+            "le", "les", "et", "est", "je", "vous", "pas", "une", "des", "mon", "pour", "avec", "merci", "bonjour",
+            "qui", "dans", "sur", "commande", "ai", "suis", "votre", "cordialement", "au", "du", "ne", "ce",
+        ]),
+        ("es", [
+            "el", "los", "las", "y", "por", "mi", "con", "gracias", "hola", "pedido", "está", "estoy", "muy",
+            "pero", "tengo", "su", "lo", "del", "al", "saludos", "señor", "cuando", "ya", "usted",
+        ]),
+        ("it", [
+            "il", "di", "che", "non", "per", "mio", "sono", "grazie", "ciao", "buongiorno", "ordine", "ho", "ma",
+            "della", "gli", "è", "questo", "mia", "cordiali", "saluti",
+        ]),
+        ("nl", [
+            "het", "een", "ik", "niet", "mijn", "met", "voor", "van", "bedankt", "dank", "graag", "hallo", "wij",
+            "bestelling", "heb", "maar", "nog", "zijn", "groeten", "uw", "wel",
+        ]),
+        ("pt", [
+            "os", "não", "obrigado", "obrigada", "meu", "minha", "você", "com", "uma", "olá", "pedido", "muito",
+            "mas", "estou", "tenho", "seu", "sua", "boa", "atenciosamente",
+        ]),
+    ]
+
+    /// Writing systems that name their language on their own.
+    static func scriptLanguage(of scalar: Unicode.Scalar) -> String? {
+        switch scalar.value {
+        case 0x0400...0x04FF: return "ru"
+        case 0x0370...0x03FF: return "el"
+        case 0x0590...0x05FF: return "he"
+        case 0x0600...0x06FF: return "ar"
+        case 0x0900...0x097F: return "hi"
+        case 0x0E00...0x0E7F: return "th"
+        case 0x3040...0x30FF: return "ja"
+        case 0xAC00...0xD7AF, 0x1100...0x11FF: return "ko"
+        case 0x4E00...0x9FFF: return "zh"
+        default: return nil
+        }
+    }
+
+    /// The language of the text as an ISO 639-1 code. Non-Latin scripts decide by themselves
+    /// (kana makes Chinese characters Japanese); Latin text goes by its most frequent marker
+    /// words. Too little text to tell counts as English, the language of the shipped templates,
+    /// so a bare "Thanks!" is not made uncertain.
+    static func language(of text: String) -> String {
+        var latin = 0
+        var scripts: [String: Int] = [:]
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            if let code = scriptLanguage(of: scalar) { scripts[code, default: 0] += 1 } else { latin += 1 }
+        }
+        let nonLatin = scripts.values.reduce(0, +)
+        if nonLatin > latin {
+            if scripts["ja", default: 0] > 0 { return "ja" }
+            return scripts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+        }
+        var hits = [Int](repeating: 0, count: languageMarkers.count)
+        for word in ClassifierTokenizer.words(text.lowercased()) {
+            for (index, language) in languageMarkers.enumerated() where language.words.contains(word) {
+                hits[index] += 1
+            }
+        }
+        guard let best = hits.indices.max(by: { hits[$0] != hits[$1] ? hits[$0] < hits[$1] : $0 > $1 }),
+            hits[best] >= 2, hits[best] > hits[0]
+        else { return "en" }
+        return languageMarkers[best].code
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// How the customer feels, as far as their words and typing show.
+public enum Sentiment: String, Codable, Sendable, CaseIterable {
+    case negative, neutral, positive
+}
+
+/// How soon the customer needs an answer.
+public enum Urgency: String, Codable, Sendable, CaseIterable {
+    /// They said there is no rush.
+    case low
+    case normal
+    /// Urgent words, deadlines, threats to escalate, or shouting.
+    case high
+}
+
+/// What the drafting and linting stages need to know about a message besides its category.
+/// Every signal is a pure function of the subject and the customer's own words.
+public struct Signals: Codable, Equatable, Sendable {
+    public var sentiment: Sentiment
+    public var urgency: Urgency
+    /// Whether the customer asked after us ("how are you", "hope this finds you well", …), so
+    /// the reply can answer in kind.
+    public var asksHowAreYou: Bool
+    /// Order, invoice, ticket and reference numbers mentioned, in order of appearance, without
+    /// a leading "#".
+    public var orderNumbers: [String]
+    /// ISO 639-1 code of the language the customer wrote in ("en", "de", …).
+    public var language: String
+
+    public init(
+        sentiment: Sentiment, urgency: Urgency, asksHowAreYou: Bool, orderNumbers: [String], language: String
+    ) {
+        self.sentiment = sentiment
+        self.urgency = urgency
+        self.asksHowAreYou = asksHowAreYou
+        self.orderNumbers = orderNumbers
+        self.language = language
+    }
+
+    /// Reads every signal from a message.
+    /// - Parameters:
+    ///   - subject: the decoded subject.
+    ///   - text: the customer's own words.
+    public init(subject: String, text: String) {
+        let whole = subject.isEmpty ? text : subject + "\n" + text
+        let words = ClassifierTokenizer.words(whole)
+        let intensity = Self.intensity(of: whole)
+        self.init(
+            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.contains("?")),
+            urgency: Self.urgency(words: words, intensity: intensity),
+            asksHowAreYou: Self.asksHowAreYou(text.isEmpty ? subject : whole),
+            orderNumbers: Self.orderNumbers(in: whole),
+            language: Self.language(of: whole))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sentiment, urgency, language
+        case asksHowAreYou = "asks_how_are_you"
+        case orderNumbers = "order_numbers"
+    }
+
+    /// Whether `words` contains `phrase` (already split into normalised words) at `index`.
+    static func matches(_ phrase: [String], in words: [String], at index: Int) -> Bool {
+        index + phrase.count <= words.count && words[index..<(index + phrase.count)].elementsEqual(phrase)
+    }
+
+    /// Splits each phrase of a list into normalised words, once.
+    static func phrases(_ list: [String]) -> [[String]] { list.map(ClassifierTokenizer.words) }
+}
