@@ -38,7 +38,8 @@ let modules: [Target] = [
         name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
     .target(
-        name: "Drafting", dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+        name: "Drafting",
+        dependencies: ["MailParsing", "Triage", "Courtesy", .product(name: "Mustache", package: "swift-mustache")],
         swiftSettings: swiftSettings),
     .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
     .target(

@@ -72,10 +72,26 @@ public enum ReplyComposer {
         from: MailAddress, to: MailAddress, subject: String, body: String, incoming: IncomingAddressing,
         messageID: String, date: Date
     ) -> Data {
+        self.composeReply(from: from, to: to, subject: subject, body: body, incoming: incoming, messageID: messageID, date: date)
+            .data
+    }
+
+    /// A composed reply: its header fields as a person reads them (not encoded), and the bytes.
+    public struct ComposedReply: Sendable {
+        public let fields: [(name: String, value: String)]
+        public let data: Data
+    }
+
+    public static func composeReply(
+        from: MailAddress, to: MailAddress, subject: String, body: String, incoming: IncomingAddressing,
+        messageID: String, date: Date
+    ) -> ComposedReply {
+        let cleanSubject = self.sanitize(subject).trimmingCharacters(in: .whitespaces)
+        var readable: [(name: String, value: String)] = [("From", from.description), ("To", to.description), ("Subject", cleanSubject)]
         var headers: [(String, String)] = [
             ("From", self.encodeAddress(from)),
             ("To", self.encodeAddress(to)),
-            ("Subject", self.encodeText(self.sanitize(subject).trimmingCharacters(in: .whitespaces))),
+            ("Subject", self.encodeText(cleanSubject)),
             ("Date", self.rfc5322Date(date)),
             ("Message-ID", messageID),
         ]
@@ -102,7 +118,8 @@ public enum ReplyComposer {
         } else {
             text += normalized.replacingOccurrences(of: "\n", with: "\r\n")
         }
-        return Data(text.utf8)
+        readable += headers.dropFirst(3).map { ($0.0, $0.1) }
+        return ComposedReply(fields: readable, data: Data(text.utf8))
     }
 
     /// A new Message-ID in the mailbox's own domain.

@@ -17,6 +17,7 @@ struct Tact: AsyncParsableCommand {
         subcommands: [
             // Subcommands are registered here, one line each.
             Classify.self,
+            DraftCommand.self,
             Templates.self,
             Train.self,
         ]

@@ -35,6 +35,21 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(result.stdout.contains("refund.mustache:3: unknown variable {{frist_name}}: did you mean {{first_name}}?"))
     }
 
+    @Test func aDiscourteousTemplateFailsTheCheckWithTheRule() throws {
+        let directory = try scratchTemplates()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("billing.mustache")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+            of: "Questions about charges deserve a careful answer",
+            with: "We are very busy at the moment, but questions about charges deserve a careful answer")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try TactBinary.run(["templates", "check", "--templates", directory.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("billing.mustache: warning busy-excuse"))
+        // Every case of the matrix renders the sentence, so every case reports it.
+        #expect(result.stdout.components(separatedBy: "busy-excuse").count - 1 == 16)
+    }
+
     @Test func aMissingFolderIsAUsageErrorWithTheFix() throws {
         let result = try TactBinary.run(["templates", "check", "--templates", "/nonexistent/templates"])
         #expect(result.status == 2)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Courtesy
 import Drafting
 import Foundation
 
@@ -65,9 +66,13 @@ struct Templates: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every template: it parses, uses only known variables, and renders across the matrix.",
-            discussion: "Exits non-zero on any problem, so teams can run it in their own CI.")
+            abstract: "Check every template: it parses, uses only known variables, and renders lint-clean across the matrix.",
+            discussion: """
+                The matrix: each category × {name known, unknown} × {customer record, none} × {asked how we are, not}                 × {order number, none}. Any courtesy finding, of any severity, is a problem. Exits non-zero on any                 problem, so teams can run it in their own CI.
+                """)
         @OptionGroup var location: Location
+        @Option(name: .customLong("rules"), help: "A courtesy rule pack to lint with (default: config/courtesy.toml, else /etc/tact/courtesy.toml, else the built-in pack).")
+        var rulesFile: String?
 
         func run() throws {
             let directory = try self.location.resolve()
@@ -75,7 +80,7 @@ struct Templates: ParsableCommand {
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CLIError("\(directory) is not a folder: pass --templates with the folder holding the *.mustache files")
             }
-            let report = TemplateCheck.run(directory: directory)
+            let report = TemplateCheck.run(directory: directory, linter: try TemplateCheck.linter(rules: self.rulesFile))
             for problem in report.problems { print(problem) }
             if report.problems.isEmpty {
                 print("\(report.templates) templates OK (\(report.renders) renders checked) in \(directory)")
@@ -115,7 +120,7 @@ struct Templates: ParsableCommand {
                     print("the editor exited with status \(status): the template was not changed")
                     throw ExitCode(1)
                 }
-                let report = TemplateCheck.run(directory: scratch)
+                let report = TemplateCheck.run(directory: scratch, linter: try TemplateCheck.linter(rules: nil))
                 if report.problems.isEmpty {
                     try Self.install(copy, over: target)
                     print("installed \(target): \(report.renders) renders checked")
@@ -173,7 +178,15 @@ enum TemplateCheck {
         var problems: [String] = []
     }
 
-    static func run(directory: String) -> Report {
+    static func linter(rules: String?) throws -> Linter {
+        do {
+            return Linter(pack: try RulePack.locate(explicitFile: rules).pack)
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+
+    static func run(directory: String, linter: Linter) -> Report {
         var report = Report()
         let library: TemplateLibrary
         do {
@@ -192,6 +205,15 @@ enum TemplateCheck {
                 }
                 if body.contains("{{") || body.contains("}}") {
                     report.problems.append("\(template.file): leaves a {{ or }} in the reply (\(matrixCase.label))")
+                }
+                let context = LintContext(
+                    category: name == "uncertain" ? nil : name, sentiment: nil, firstName: matrixCase.context.firstName,
+                    askedHowAreYou: matrixCase.context.askedHowAreYou)
+                for finding in linter.lint(body, context: context) {
+                    // The line is in the rendered reply; the template's own line may differ.
+                    report.problems.append(
+                        "\(template.file): \(finding.severity.rawValue) \(finding.rule) at reply line \(finding.line): "
+                            + "\"\(finding.match)\": \(finding.message) (\(matrixCase.label))")
                 }
             }
         }
