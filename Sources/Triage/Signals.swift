@@ -47,7 +47,7 @@ public struct Signals: Codable, Equatable, Sendable {
         let words = ClassifierTokenizer.wordHashes(whole, sentenceBreaks: true)
         let intensity = Self.intensity(of: whole)
         self.init(
-            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.contains("?")),
+            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.utf8.contains(0x3F)),
             urgency: Self.urgency(words: words, intensity: intensity),
             asksHowAreYou: Self.asksHowAreYou(words: words),
             orderNumbers: Self.orderNumbers(in: whole),
