@@ -19,14 +19,26 @@ enum ClassifierTokenizer {
     static func wordHashes(_ text: String) -> [UInt64] {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(text.utf8.count / 5)
-        forEachWord(text, keepText: false) { hashes.append($0.hash) }
+        forEachWord(text, keepText: false, sentenceBreaks: false) { hashes.append($0.hash) }
+        return hashes
+    }
+
+    /// The hash that `wordHashes(_:sentenceBreaks:)` puts where a sentence ends; no word has it.
+    static let sentenceBreak: UInt64 = 1
+
+    /// Word hashes with `sentenceBreak` after each ".", "!", "?", ";" or line break, for
+    /// signals that must not read across sentences.
+    static func wordHashes(_ text: String, sentenceBreaks: Bool) -> [UInt64] {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(text.utf8.count / 4)
+        forEachWord(text, keepText: false, sentenceBreaks: sentenceBreaks) { hashes.append($0.hash) }
         return hashes
     }
 
     /// The normalised words of `text`, in order (for training and rules, where speed matters less).
     static func words(_ text: String) -> [String] {
         var words: [String] = []
-        forEachWord(text, keepText: true) { words.append($0.text ?? "") }
+        forEachWord(text, keepText: true, sentenceBreaks: false) { words.append($0.text ?? "") }
         return words
     }
 
@@ -72,7 +84,7 @@ enum ClassifierTokenizer {
             || byte >= 0x80
     }
 
-    private static func forEachWord(_ text: String, keepText: Bool, _ body: (Token) -> Void) {
+    private static func forEachWord(_ text: String, keepText: Bool, sentenceBreaks: Bool, _ body: (Token) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             let count = bytes.count
@@ -127,6 +139,9 @@ enum ClassifierTokenizer {
                     if keepText { scratch.append(byte) }
                 } else {
                     finish()
+                    if sentenceBreaks && (byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B || byte == 0x0A) {
+                        body(Token(hash: sentenceBreak, text: nil))
+                    }
                 }
                 index += 1
             }

@@ -1,6 +1,6 @@
 extension Signals {
     /// The common ways of asking after someone, as normalised words (apostrophes dropped).
-    static let howAreYouPhrases = phrases([
+    static let howAreYouPhrases = PhraseMatcher([
         "how are you", "how are u", "how r you", "how r u", "hows it going", "how is it going", "how have you been",
         "how are things", "hows things", "how is everything", "hows everything",
         "how you doing", "how do you do", "how is your day", "hows your day", "how was your weekend",
@@ -22,38 +22,38 @@ extension Signals {
 
     /// After "how are you", these words mean the customer is asking how we will do something
     /// ("how are you going to fix this?"), not how we are.
-    static let howAreYouDoingSomething: Set<String> = [
+    static let howAreYouDoingSomething = WordWeights(Set([
         "going", "gonna", "supposed", "planning", "able", "allowed", "still", "even", "charging", "meant",
         "expecting", "handling", "dealing", "fixing", "getting", "justifying", "now", "so",
         "unable", "not", "then", "ever", "possibly", "telling",
-    ]
+    ]))
 
     /// Words after "how are you doing" that still make it a greeting.
-    static let greetingContinuations: Set<String> = ["today", "well", "all", "guys", "there", "lately", "sir", "madam"]
+    static let greetingContinuations = WordWeights(Set(["today", "well", "all", "guys", "there", "lately", "sir", "madam"]))
 
-    /// Whether the customer asked how we are, in any common wording. Checked per sentence so
-    /// "How are you going to fix this?" is not mistaken for a greeting.
-    static func asksHowAreYou(_ text: String) -> Bool {
-        let sentences = text.split(whereSeparator: { ".!?\n;".contains($0) })
-        for sentence in sentences {
-            let words = ClassifierTokenizer.words(String(sentence))
-            for index in words.indices {
-                for phrase in howAreYouPhrases where matches(phrase, in: words, at: index) {
-                    if isGreeting(phrase, words: words, at: index) { return true }
-                }
-            }
+    private static let how = ClassifierTokenizer.normalizedWordHash("how")
+    private static let are: Set<UInt64> = Set(["are", "r"].map(ClassifierTokenizer.normalizedWordHash))
+    private static let doing = ClassifierTokenizer.normalizedWordHash("doing")
+
+    /// Whether the customer asked how we are, in any common wording. `words` carries sentence
+    /// breaks, so "How are you going to fix this?" is told from "How are you? Going…".
+    static func asksHowAreYou(words: [UInt64]) -> Bool {
+        var found = false
+        howAreYouPhrases.forEachMatch(in: words) { phrase, position in
+            if !found && isGreeting(howAreYouPhrases.phrases[phrase], words: words, at: position) { found = true }
         }
-        return false
+        return found
     }
 
-    private static func isGreeting(_ phrase: [String], words: [String], at index: Int) -> Bool {
-        guard phrase.first == "how", phrase.count >= 3, phrase[1] == "are" || phrase[1] == "r" else { return true }
+    private static func isGreeting(_ phrase: [UInt64], words: [UInt64], at index: Int) -> Bool {
+        guard phrase.count >= 3, phrase[0] == how, are.contains(phrase[1]) else { return true }
         let after = index + phrase.count
-        guard after < words.count else { return true }
+        guard after < words.count, words[after] != ClassifierTokenizer.sentenceBreak else { return true }
         let next = words[after]
-        if next == "doing" {
+        if next == doing {
             // "how are you doing today" greets; "how are you doing this to me" does not.
-            return after + 1 >= words.count || greetingContinuations.contains(words[after + 1])
+            return after + 1 >= words.count || words[after + 1] == ClassifierTokenizer.sentenceBreak
+                || greetingContinuations.contains(words[after + 1])
         }
         return !howAreYouDoingSomething.contains(next)
     }

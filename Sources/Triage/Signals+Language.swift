@@ -54,11 +54,34 @@ extension Signals {
     /// (kana makes Chinese characters Japanese); Latin text goes by its most frequent marker
     /// words. Too little text to tell counts as English, the language of the shipped templates,
     /// so a bare "Thanks!" is not made uncertain.
+    /// Marker word hash → bit set of the languages (indices into `languageMarkers`) it marks.
+    private static let markerBits: FeatureTable = {
+        var bits: [UInt64: Int32] = [:]
+        for (index, language) in languageMarkers.enumerated() {
+            for word in language.words {
+                for hash in ClassifierTokenizer.wordHashes(word) { bits[hash, default: 0] |= Int32(1 << index) }
+            }
+        }
+        return FeatureTable(bits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }()
+
     static func language(of text: String) -> String {
+        language(of: text, words: ClassifierTokenizer.wordHashes(text))
+    }
+
+    /// `words` are the word hashes of `text` (sentence breaks are ignored).
+    static func language(of text: String, words: [UInt64]) -> String {
         var latin = 0
         var scripts: [String: Int] = [:]
-        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-            if let code = scriptLanguage(of: scalar) { scripts[code, default: 0] += 1 } else { latin += 1 }
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A { latin += 1 }
+            } else if let code = scriptLanguage(of: scalar) {
+                scripts[code, default: 0] += 1
+            } else if value < 0x250 {
+                latin += 1
+            }
         }
         let nonLatin = scripts.values.reduce(0, +)
         if nonLatin > latin {
@@ -66,10 +89,9 @@ extension Signals {
             return scripts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
         }
         var hits = [Int](repeating: 0, count: languageMarkers.count)
-        for word in ClassifierTokenizer.words(text.lowercased()) {
-            for (index, language) in languageMarkers.enumerated() where language.words.contains(word) {
-                hits[index] += 1
-            }
+        for word in words {
+            guard let bits = markerBits.row(word) else { continue }
+            for index in hits.indices where bits & Int32(1 << index) != 0 { hits[index] += 1 }
         }
         guard let best = hits.indices.max(by: { hits[$0] != hits[$1] ? hits[$0] < hits[$1] : $0 > $1 }),
             hits[best] >= 2, hits[best] > hits[0]

@@ -14,13 +14,24 @@ extension Signals {
             upper = 0
         }
         for scalar in text.unicodeScalars {
-            if scalar == "!" {
+            let value = scalar.value
+            if value == 0x21 {
                 run += 1
-            } else if scalar != "?" || run == 0 {
+            } else if value != 0x3F || run == 0 {
                 if run >= 2 { exclamationRuns += 1 }
                 run = 0
             }
-            if scalar.properties.isAlphabetic {
+            // ASCII is decided without the (slow) Unicode property tables.
+            if value < 0x80 {
+                if value >= 0x41 && value <= 0x5A {
+                    letters += 1
+                    upper += 1
+                } else if value >= 0x61 && value <= 0x7A {
+                    letters += 1
+                } else {
+                    endWord()
+                }
+            } else if scalar.properties.isAlphabetic {
                 letters += 1
                 if scalar.properties.isUppercase { upper += 1 }
             } else {
@@ -55,35 +66,42 @@ extension Signals {
     ]
 
     /// Words that turn the polarity of the next few words ("not happy", "never helpful").
-    static let negators: Set<String> = [
+    static let negators = WordWeights(Set([
         "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot",
         "wont", "wouldnt", "hardly", "nothing", "without", "nor", "neither",
-    ]
+    ]))
 
-    /// Positive words that are formulas rather than feelings when followed by these words
-    /// ("thanks in advance" closes a request; it praises nothing).
-    static let politeClosings = phrases(["thanks in advance", "thank you in advance", "thanks for your time"])
+    static let positiveTable = WordWeights(positiveWords)
+    static let negativeTable = WordWeights(negativeWords)
+
+    /// Positive words that are formulas rather than feelings ("thanks in advance" closes a
+    /// request; it praises nothing).
+    static let politeClosings = PhraseMatcher(["thanks in advance", "thank you in advance", "thanks for your time"])
 
     /// Negative, neutral or positive from a weighted word list with negation, with loud typing
     /// amplifying the mood: enthusiasm when the words are positive, anger otherwise.
-    static func sentiment(words: [String], intensity: Int, hasQuestion: Bool) -> Sentiment {
+    static func sentiment(words: [UInt64], intensity: Int, hasQuestion: Bool) -> Sentiment {
+        var formula = [Bool](repeating: false, count: words.count)
+        politeClosings.forEachMatch(in: words) { phrase, position in
+            for offset in 0..<politeClosings.phrases[phrase].count { formula[position + offset] = true }
+        }
         var positive = 0.0
         var negative = 0.0
-        var index = 0
-        while index < words.count {
-            if let closing = politeClosings.first(where: { matches($0, in: words, at: index) }) {
-                index += closing.count
+        var sinceNegator = Int.max
+        for (index, word) in words.enumerated() {
+            if word == ClassifierTokenizer.sentenceBreak {
+                sinceNegator = Int.max
                 continue
             }
-            let word = words[index]
-            let negated = words[max(0, index - 3)..<index].contains { negators.contains($0) }
-            if let weight = positiveWords[word] {
+            let negated = sinceNegator <= 3
+            if negators.contains(word) { sinceNegator = 0 } else if sinceNegator < Int.max { sinceNegator += 1 }
+            if formula[index] { continue }
+            if let weight = positiveTable.weight(word) {
                 if negated { negative += weight } else { positive += weight }
-            } else if let weight = negativeWords[word] {
+            } else if let weight = negativeTable.weight(word) {
                 // "not bad" is faint praise at most: it only cancels.
                 if !negated { negative += weight }
             }
-            index += 1
         }
         var score = positive - negative
         if intensity > 0 { score += score > 0 ? 0.5 * Double(intensity) : -Double(intensity) }

@@ -44,14 +44,14 @@ public struct Signals: Codable, Equatable, Sendable {
     ///   - text: the customer's own words.
     public init(subject: String, text: String) {
         let whole = subject.isEmpty ? text : subject + "\n" + text
-        let words = ClassifierTokenizer.words(whole)
+        let words = ClassifierTokenizer.wordHashes(whole, sentenceBreaks: true)
         let intensity = Self.intensity(of: whole)
         self.init(
-            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.contains("?")),
+            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.utf8.contains(0x3F)),
             urgency: Self.urgency(words: words, intensity: intensity),
-            asksHowAreYou: Self.asksHowAreYou(text.isEmpty ? subject : whole),
+            asksHowAreYou: Self.asksHowAreYou(words: words),
             orderNumbers: Self.orderNumbers(in: whole),
-            language: Self.language(of: whole))
+            language: Self.language(of: whole, words: words))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -59,12 +59,4 @@ public struct Signals: Codable, Equatable, Sendable {
         case asksHowAreYou = "asks_how_are_you"
         case orderNumbers = "order_numbers"
     }
-
-    /// Whether `words` contains `phrase` (already split into normalised words) at `index`.
-    static func matches(_ phrase: [String], in words: [String], at index: Int) -> Bool {
-        index + phrase.count <= words.count && words[index..<(index + phrase.count)].elementsEqual(phrase)
-    }
-
-    /// Splits each phrase of a list into normalised words, once.
-    static func phrases(_ list: [String]) -> [[String]] { list.map(ClassifierTokenizer.words) }
 }

@@ -102,6 +102,8 @@ import Testing
     @Test func findsNumbersInTheSubjectOnceEach() {
         let found = signals("Order #55120 still missing, order #55120!", subject: "Re: order number: 55120")
         #expect(found.orderNumbers == ["55120"])
+        #expect(signals("my order number: 7781234.").orderNumbers == ["7781234"])
+        #expect(signals("(ref:AB-1234) and order#99812").orderNumbers == ["AB-1234", "99812"])
     }
 
     @Test func ignoresNumbersThatAreNotReferences() {
