@@ -10,6 +10,8 @@ public enum MessageOutcome: String, Sendable, Codable, CaseIterable {
     case attached
     /// Human mail not acknowledged because of the per-sender window or the hourly cap.
     case rateLimited = "rate-limited"
+    /// The message could not be read as mail (over the size cap, not MIME): kept for a person, never answered.
+    case unreadable
 }
 
 /// One incoming message as the daemon records it, keyed by where it was found on the server.
