@@ -85,7 +85,7 @@ let tests: [Target] = [
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
     .testTarget(
-        name: "TactCLITests", dependencies: ["TactTestSupport", "tact"], swiftSettings: swiftSettings),
+        name: "TactCLITests", dependencies: ["TactTestSupport", "Store", "tact"], swiftSettings: swiftSettings),
 ]
 
 let package = Package(

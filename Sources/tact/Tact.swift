@@ -18,6 +18,7 @@ struct Tact: AsyncParsableCommand {
             // Subcommands are registered here, one line each.
             Classify.self,
             DraftCommand.self,
+            Explain.self,
             Lint.self,
             Templates.self,
             Train.self,
