@@ -12,6 +12,7 @@ struct Benchmark {
 
 let all: [Benchmark] = [
     // One line per benchmark, e.g. `imapFetchBenchmark,`.
+    lintBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
