@@ -88,7 +88,12 @@ struct DraftLayout {
             else { continue }
             let text = Self.text(bytes, range).normalisedLine
             let stripped = text.trimmingTrailingPunctuation
-            if closings.contains(where: { stripped == $0 || stripped.hasPrefix($0 + ",") }) {
+            // "Thanks!" as the draft's last words is prose; a closing ends in a comma, carries a
+            // name after a comma, or has a name line below it.
+            let hasNameBelow = (number + 1..<ownEnd).contains { Self.firstNonSpace(bytes, self.lines[$0]) != nil }
+            if closings.contains(where: { stripped == $0 || stripped.hasPrefix($0 + ",") }),
+                hasNameBelow || text.hasSuffix(",") || stripped.contains(",")
+            {
                 for line in number..<ownEnd where self.roles[line] == .scope(.body) {
                     self.roles[line] = .scope(.signOff)
                 }
