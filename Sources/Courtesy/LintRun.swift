@@ -169,7 +169,12 @@ struct LintRun {
         matches.sort { ($0.start, $1.end) < ($1.start, $0.end) }
         var kept: [Hit] = []
         for hit in matches {
-            if kept.contains(where: { $0.start <= hit.start && hit.end <= $0.end }) { continue }
+            // Overlapping matches of one rule are one finding over their union:
+            // "because you didn't" + "you didn't include" → "because you didn't include".
+            if let last = kept.last, hit.start < last.end {
+                if hit.end > last.end { kept[kept.count - 1].end = hit.end }
+                continue
+            }
             let excepted = exceptions.contains { exception in
                 let overlaps = exception.start < hit.end && hit.start < exception.end
                 let containsIt = hit.start <= exception.start && exception.end <= hit.end
@@ -226,12 +231,15 @@ struct LintRun {
         for (number, range) in self.layout.lines.enumerated() {
             guard case .scope(let scope) = self.layout.roles[number], rule.scopes.contains(scope) else { continue }
             var line: String?
+            var covered: [NSRange] = []  // a later pattern's match inside an earlier one is the same finding
             for pattern in rule.patterns {
                 if let byte = pattern.requiredByte, !self.bytes[range].contains(byte) { continue }
                 let text = line ?? self.lineString(number)
                 line = text
                 let whole = NSRange(location: 0, length: text.utf16.count)
                 for match in pattern.regex.matches(in: text, range: whole) where match.range.length > 0 {
+                    if covered.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) { continue }
+                    covered.append(match.range)
                     let start = String.Index(utf16Offset: match.range.location, in: text)
                     let end = String.Index(utf16Offset: match.range.location + match.range.length, in: text)
                     let original = DraftLayout.text(self.bytes, range)
