@@ -13,6 +13,7 @@ struct Benchmark {
 let all: [Benchmark] = [
     // One line per benchmark, e.g. `imapFetchBenchmark,`.
     classifyBenchmark,
+    lintBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -295,7 +295,8 @@ acronyms = [
     "CAD", "AUD", "CHF", "JPY", "NZD", "SEK", "NOK", "DKK", "INR", "UI", "UX", "AI", "CRM", "ERP", "ISP", "ATM",
     "BACS", "SEPA", "ACH", "DIY", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XL", "XXL", "XS", "ISBN", "EAN",
     "UPC", "IOS", "MAC", "NFC", "GPS", "WIFI", "LTE", "ASAP", "TODO", "XXX", "TBD", "FIXME", "CC", "BCC", "DM",
-    "PT", "ET", "CT", "MT", "AEST", "IST", "NY", "LA", "DC", "AWS", "SQL", "ZIP", "PTO", "NDA", "T&C",
+    "PT", "ET", "CT", "MT", "AEST", "IST", "NY", "LA", "DC", "AWS", "SQL", "ZIP", "PTO", "NDA", "QR", "EV",
+    "DVD", "CD", "HD", "UHD", "TBC", "POS", "VAT-ID", "MOT", "RSVP", "FYI",
 ]
 must_fire = [
     "Your order has NOT shipped yet.",

@@ -68,7 +68,11 @@ struct CompiledRule: Sendable {
     let patterns: [CompiledPattern]
     let exceptionPatterns: [CompiledPattern]
     let acronyms: Set<String>
-    let characters: Set<UInt8>
+    /// For each byte, whether it is one of the `repetition` characters.
+    let characterTable: [Bool]
+    /// Phrases naming the customer, split around `{first_name}`.
+    let namePhrases: [(before: String, after: String)]
+    let suggestionNamesCustomer: Bool
     let teamWords: Set<String>
     let message: String
 
@@ -79,7 +83,14 @@ struct CompiledRule: Sendable {
         self.patterns = spec.patterns.compactMap { CompiledPattern($0, options: options) }
         self.exceptionPatterns = spec.exceptionPatterns.compactMap { CompiledPattern($0, options: options) }
         self.acronyms = Set(spec.acronyms)
-        self.characters = Set(spec.characters.utf8)
+        var table = [Bool](repeating: false, count: 256)
+        for byte in spec.characters.utf8 { table[Int(byte)] = true }
+        self.characterTable = table
+        self.suggestionNamesCustomer = spec.suggestion?.range(of: "{first_name}") != nil
+        self.namePhrases = spec.phrases.compactMap { phrase in
+            guard let range = phrase.range(of: "{first_name}") else { return nil }
+            return (String(phrase[..<range.lowerBound]), String(phrase[range.upperBound...]))
+        }
         self.teamWords = Set(spec.teamWords.flatMap { Tokenizer.words($0) })
         self.message = "\(spec.message) (\(spec.principle))"
     }

@@ -167,8 +167,9 @@ struct LintOptions {
 /// the match underlined, and the suggestion.
 enum LintReport {
     static func readable(_ findings: [Finding], draft: String) -> String {
-        let lines = draft.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        // Split on scalars: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        let lines = draft.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0.last == "\r" ? $0.dropLast() : $0))
         }
         var output = ""
         for finding in findings {
