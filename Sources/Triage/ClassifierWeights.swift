@@ -122,19 +122,29 @@ struct ClassifierWeights: Sendable {
     }
 
     func score(subject: String, text: String, evidenceCount: Int) -> ScoredText {
+        score(
+            subjectWords: ClassifierTokenizer.subjectWordHashes(subject), textWords: ClassifierTokenizer.wordHashes(text),
+            evidenceCount: evidenceCount)
+    }
+
+    /// Scores word hashes; sentence breaks in them are skipped for features (training reads
+    /// across them) but stop phrase rules.
+    func score(subjectWords: [UInt64], textWords: [UInt64], evidenceCount: Int) -> ScoredText {
         var scores = [Double](repeating: 0, count: columns)
         var seen = [Bool](repeating: false, count: featureText.count)
         var matched: [Int32] = []
         var ruleSeen = [Bool](repeating: false, count: rules.count)
-        let fields = [ClassifierTokenizer.subjectWordHashes(subject), ClassifierTokenizer.wordHashes(text)]
         logLikelihood.withUnsafeBufferPointer { weights in
-            for words in fields {
+            for words in [subjectWords, textWords] {
+                var previous: UInt64? = nil
                 for index in words.indices {
                     var key = words[index]
+                    if key == ClassifierTokenizer.sentenceBreak { continue }
+                    defer { previous = words[index] }
                     for gram in 0..<3 {
                         if gram == 1 {
-                            guard index > 0 else { continue }
-                            key = ClassifierTokenizer.bigramHash(words[index - 1], words[index])
+                            guard let previous else { continue }
+                            key = ClassifierTokenizer.bigramHash(previous, words[index])
                         } else if gram == 2 {
                             guard let mood = moodWords.row(words[index]) else { break }
                             key = moodMarkers[Int(mood)]
