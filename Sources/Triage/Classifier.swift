@@ -66,10 +66,11 @@ public struct Classifier: Sendable {
     public func classify(subject: String, text: String) -> Classification {
         let subjectWords = ClassifierTokenizer.wordHashes(subject, sentenceBreaks: true)
         let textWords = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
+        let signals = Signals(subject: subject, text: text, subjectWords: subjectWords, textWords: textWords)
         let scored = weights.score(
             subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
+            context: ClassifierVocabulary.contextFeatures(sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
             evidenceCount: options.evidenceCount)
-        let signals = Signals(subject: subject, text: text, subjectWords: subjectWords, textWords: textWords)
         var reasons: [String] = []
         if scored.confidence < options.uncertainBelow {
             reasons.append(
