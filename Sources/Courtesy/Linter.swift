@@ -1,0 +1,114 @@
+import Foundation
+
+/// Checks drafts against a rule pack. Build one per pack (the rules are compiled once) and
+/// share it: linting is pure and thread-safe.
+///
+/// ```swift
+/// let linter = Linter(pack: try RulePack.standard())
+/// for finding in linter.lint(draft, context: LintContext(category: "complaint", firstName: "Jane")) {
+///     print(finding.line, finding.column, finding.rule, finding.message)
+/// }
+/// ```
+public struct Linter: Sendable {
+    /// The pack the linter was built from.
+    public let pack: RulePack
+    let rules: [CompiledRule]
+    let index: PhraseIndex
+
+    /// Compiles `pack` (phrases into one word trie, patterns into regular expressions).
+    public init(pack: RulePack) {
+        self.pack = pack
+        var index = PhraseIndex()
+        var rules: [CompiledRule] = []
+        for (number, spec) in pack.rules.enumerated() {
+            rules.append(CompiledRule(spec))
+            guard spec.enabled else { continue }
+            let exact = spec.caseSensitive
+            for (position, phrase) in spec.phrases.enumerated() where !phrase.contains("{first_name}") {
+                index.add(phrase, rule: number, role: .match, index: position, caseSensitive: exact)
+            }
+            if spec.kinds.contains(.substitution) {
+                for (position, pair) in spec.replace.enumerated() {
+                    index.add(pair.phrase, rule: number, role: .match, index: position, caseSensitive: exact)
+                }
+            }
+            for (position, marker) in spec.markers.enumerated() {
+                // Markers are capitals by convention ("TODO"), so "todo" in prose is not one.
+                index.add(marker, rule: number, role: .match, index: position, caseSensitive: true)
+            }
+            for (position, phrase) in spec.exceptions.enumerated() {
+                index.add(phrase, rule: number, role: .exception, index: position, caseSensitive: false)
+            }
+            for (position, phrase) in spec.alternatives.enumerated() {
+                index.add(phrase, rule: number, role: .alternative, index: position, caseSensitive: false)
+            }
+        }
+        self.rules = rules
+        self.index = index
+    }
+
+    /// The findings for `draft`, sorted by line, column and rule id.
+    /// - Parameters:
+    ///   - draft: the reply as the reviewer sees it (quoted history and ignore lines included).
+    ///   - context: what is known about the incoming mail; rules that need an unknown field
+    ///     stay silent.
+    public func lint(_ draft: String, context: LintContext = LintContext()) -> [Finding] {
+        var text = draft
+        return text.withUTF8 { bytes in
+            var run = LintRun(linter: self, bytes: bytes, context: context)
+            return run.findings()
+        }
+    }
+}
+
+/// A rule with its patterns compiled and its word lists ready for lookups.
+struct CompiledRule: Sendable {
+    let spec: RuleSpec
+    let scopes: Set<DraftScope>
+    let patterns: [CompiledPattern]
+    let exceptionPatterns: [CompiledPattern]
+    let acronyms: Set<String>
+    let characters: Set<UInt8>
+    let teamWords: Set<String>
+    let message: String
+
+    init(_ spec: RuleSpec) {
+        self.spec = spec
+        self.scopes = Set(spec.scopes)
+        let options: NSRegularExpression.Options = spec.caseSensitive ? [] : [.caseInsensitive]
+        self.patterns = spec.patterns.compactMap { CompiledPattern($0, options: options) }
+        self.exceptionPatterns = spec.exceptionPatterns.compactMap { CompiledPattern($0, options: options) }
+        self.acronyms = Set(spec.acronyms)
+        self.characters = Set(spec.characters.utf8)
+        self.teamWords = Set(spec.teamWords.flatMap { Tokenizer.words($0) })
+        self.message = "\(spec.message) (\(spec.principle))"
+    }
+}
+
+/// A regular expression from a rule pack, with a byte every match must contain when the
+/// pattern starts with a literal, so lines without it are skipped without running the regex.
+final class CompiledPattern: @unchecked Sendable {
+    // @unchecked: immutable after init, and NSRegularExpression is documented as safe to use
+    // from several threads at once.
+    let regex: NSRegularExpression
+    let requiredByte: UInt8?
+
+    init?(_ pattern: String, options: NSRegularExpression.Options) {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
+        self.regex = regex
+        var scalars = pattern.unicodeScalars.makeIterator()
+        let first = scalars.next()
+        var literal: Unicode.Scalar?
+        if first == "\\", let escaped = scalars.next(), escaped.isASCII,
+            !escaped.properties.isAlphabetic, !("0"..."9").contains(escaped) {
+            literal = escaped
+        } else if let first, first.isASCII, !".[](){}*+?^$|\\".unicodeScalars.contains(first),
+            !first.properties.isAlphabetic, !("0"..."9").contains(first) {
+            literal = first
+        }
+        if let quantifier = scalars.next(), literal != nil, "*?{".unicodeScalars.contains(quantifier) {
+            literal = nil  // `<?` or `x*` may match without the character
+        }
+        self.requiredByte = literal.map { UInt8($0.value) }
+    }
+}

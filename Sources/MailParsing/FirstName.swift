@@ -1,0 +1,132 @@
+import Foundation
+
+extension InboundMessage {
+    /// The customer's first name for a greeting, or nil: from the From display name, else from
+    /// a sign-off in the text ("Thanks,\nJane"). Anything doubtful gives nil, since greeting a
+    /// customer by a wrong name is worse than greeting them by none.
+    public var firstName: String? {
+        FirstName.guess(displayName: self.from?.name, address: self.from?.address ?? "", text: self.text)
+    }
+}
+
+/// Finds a first name in display names and sign-offs.
+public enum FirstName {
+    /// The first name, or nil. See ``InboundMessage/firstName``.
+    public static func guess(displayName: String?, address: String, text: MessageText) -> String? {
+        if let displayName, let name = Self.fromDisplayName(displayName, address: address) { return name }
+        return Self.fromSignOff(text.signature, address: address)
+    }
+
+    /// "Jane Doe", "Doe, Jane", "Dr. Jane Doe", "JANE DOE" → "Jane"; role, company and address
+    /// names → nil.
+    public static func fromDisplayName(_ displayName: String, address: String) -> String? {
+        var name = displayName.trimmingCharacters(in: CharacterSet(charactersIn: "\"' \t"))
+        guard !name.isEmpty, !name.contains("@"), !name.contains(where: { $0.isNumber }) else { return nil }
+        // "Doe, Jane" (family name first, as Outlook directories write it).
+        let commaParts = name.split(separator: ",", omittingEmptySubsequences: true)
+        if commaParts.count == 2 {
+            name = commaParts[1].trimmingCharacters(in: .whitespaces)
+        } else if commaParts.count > 2 {
+            return nil
+        }
+        // A trailing "(Acme)" or "via Service" names a company or a relay, not the person.
+        if let paren = name.firstIndex(of: "(") { name = String(name[..<paren]) }
+        if let via = name.range(of: " via ", options: .caseInsensitive) { name = String(name[..<via.lowerBound]) }
+        let words = name.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard !words.isEmpty, words.count <= 5 else { return nil }
+        if words.contains(where: { Self.nonPersonWords.contains(Self.folded($0)) }) { return nil }
+        let personal = words.drop { Self.titles.contains(Self.folded($0)) }
+        guard let first = personal.first else { return nil }
+        return Self.acceptedName(first, address: address, wordCount: personal.count)
+    }
+
+    /// The name under a closing ("Thanks,\nJane", "Best regards,\nJane Doe") or under a `-- `
+    /// delimiter, in the signature block.
+    public static func fromSignOff(_ signature: String, address: String) -> String? {
+        let lines = signature.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard let first = lines.first else { return nil }
+        let nameLine: String?
+        if let name = SignOff.closingWithName(Substring(first)) {
+            nameLine = name
+        } else if SignOff.closing(Substring(first)) != nil || first == "--" {
+            nameLine = lines.dropFirst().first
+        } else {
+            nameLine = nil
+        }
+        guard var line = nameLine else { return nil }
+        // "- Jane", "~Jane", "Jane :)"
+        line = line.trimmingCharacters(in: CharacterSet(charactersIn: "-–—~ "))
+        if line.hasSuffix(":)") { line = String(line.dropLast(2)).trimmingCharacters(in: .whitespaces) }
+        let words = line.split(separator: " ").map(String.init)
+        guard (1...3).contains(words.count) else { return nil }
+        return Self.fromDisplayName(line, address: address)
+    }
+
+    private static func acceptedName(_ word: String, address: String, wordCount: Int) -> String? {
+        let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?"))
+        guard trimmed.count >= 2, trimmed.count <= 30 else { return nil }
+        // Letters from alphabetic scripts only (plus inner hyphen or apostrophe); an initial
+        // ("J.") is not a name, and CJK names put the family name first without spaces.
+        guard trimmed.unicodeScalars.allSatisfy({ scalar in
+            (scalar.properties.isAlphabetic && !scalar.properties.isIdeographic
+                && !Self.isKana(scalar)) || scalar == "-" || scalar == "'" || scalar == "’"
+        }) else { return nil }
+        guard let initial = trimmed.first, initial.isLetter, trimmed.last?.isLetter == true else { return nil }
+        let local = address.split(separator: "@").first.map { String($0).lowercased() } ?? ""
+        let domainLabel = address.split(separator: "@").dropFirst().first?.split(separator: ".").first
+            .map { String($0).lowercased() } ?? ""
+        let lower = Self.folded(trimmed)
+        let letters = trimmed.filter(\.isLetter)
+        let isAllUpper = letters == letters.uppercased()
+        let isAllLower = letters == letters.lowercased()
+        // The company's domain ("Acme <info@acme.com>"), or the address's user name repeated
+        // ("JDOE <jdoe@…>"); "Jane <jane@…>", written as a name, is a name.
+        if wordCount == 1, lower == Self.folded(domainLabel) { return nil }
+        if wordCount == 1, lower == Self.folded(local), isAllUpper || isAllLower { return nil }
+        if Self.nonPersonWords.contains(lower) || Self.titles.contains(lower) { return nil }
+        if wordCount == 1, isAllLower { return nil }  // a user name such as "jdoe", not a name
+        guard isAllUpper || isAllLower || initial.isUppercase else { return nil }
+        if isAllUpper || isAllLower { return Self.capitalized(trimmed) }
+        return trimmed
+    }
+
+    /// "JEAN-PIERRE" → "Jean-Pierre", "o'neil" → "O'Neil": each part capitalised, accents kept.
+    private static func capitalized(_ word: String) -> String {
+        var result = ""
+        var startOfPart = true
+        for character in word {
+            result += startOfPart ? character.uppercased() : character.lowercased()
+            startOfPart = character == "-" || character == "'" || character == "’"
+        }
+        return result
+    }
+
+    private static func isKana(_ scalar: Unicode.Scalar) -> Bool {
+        (0x3040...0x30FF).contains(scalar.value) || (0xAC00...0xD7AF).contains(scalar.value)
+    }
+
+    /// Lower-cased with trailing punctuation removed, for comparing with the word lists.
+    private static func folded(_ word: String) -> String {
+        word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'"))
+    }
+
+    private static let titles: Set<String> = [
+        "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr", "herr", "frau", "mme", "mlle",
+        "m", "sr", "sra", "srta", "sig", "sig.ra", "dott", "ing", "mag", "dipl",
+    ]
+
+    /// Words that mark a role, team, system or company rather than a person.
+    private static let nonPersonWords: Set<String> = [
+        "info", "information", "support", "sales", "admin", "administrator", "noreply", "no-reply", "donotreply",
+        "team", "customer", "customers", "service", "services", "billing", "accounts", "accounting", "office",
+        "help", "helpdesk", "desk", "contact", "enquiries", "inquiries", "hr", "marketing", "newsletter", "news",
+        "orders", "order", "shop", "store", "the", "inc", "ltd", "llc", "gmbh", "ag", "corp", "co", "company",
+        "group", "bakery", "restaurant", "hotel", "cafe", "café", "bank", "mailer-daemon", "postmaster", "webmaster",
+        "notifications", "notification", "alerts", "system", "daemon", "bot", "robot", "mail", "reception",
+        "department", "dept", "agency", "studio", "solutions", "systems", "technologies", "limited", "foundation",
+        "university", "school", "association", "club", "online", "und", "and", "&", "of",
+        "unknown", "user", "owner", "manager", "director", "operations", "payments", "invoices", "legal",
+        "security", "feedback", "hello", "hi", "careers", "jobs", "press", "media", "partners",
+    ]
+}

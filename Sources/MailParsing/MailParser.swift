@@ -1,0 +1,325 @@
+import CGMime
+import CXML2
+import Foundation
+
+/// GMime and libxml2 keep process-wide tables that must be set up once before any thread uses
+/// them. A global `let` is initialised lazily, exactly once, even when tests parse in parallel.
+private let librariesReady: Void = {
+    g_mime_init()
+    xmlInitParser()
+}()
+
+/// Reads raw RFC 5322 bytes into an ``InboundMessage`` with GMime: MIME structure, transfer
+/// encodings, charsets and RFC 2047 words are all GMime's work, in its loose mode that accepts
+/// what real clients send.
+///
+/// ```swift
+/// let message = try MailParser().parse(Data(contentsOf: url))
+/// print(message.from?.address ?? "-", message.text.ownWords)
+/// ```
+///
+/// Safe to use from many threads at once; every call owns its GMime objects.
+public struct MailParser: Sendable {
+    /// The bounds applied to every message.
+    public var limits: ParseLimits
+
+    public init(limits: ParseLimits = .default) {
+        self.limits = limits
+    }
+
+    /// Parses one message.
+    /// - Parameter data: the raw message, headers first, CRLF or LF line ends.
+    /// - Returns: the message; ``InboundMessage/isTruncated`` tells whether a limit cut it.
+    /// - Throws: ``MailParseError`` when the input is empty, has no header block, or declares
+    ///   more parts than ``ParseLimits/maxParts``.
+    public func parse(_ data: Data) throws(MailParseError) -> InboundMessage {
+        _ = librariesReady
+        if data.isEmpty { throw .empty }
+        var truncated = false
+        var input = data
+        if input.count > self.limits.maxBytes {
+            input = input.prefix(self.limits.maxBytes)
+            truncated = true
+        }
+        let declaredParts = Self.countContentTypeLines(input)
+        if declaredParts > self.limits.maxParts {
+            throw .tooManyParts(count: declaredParts, limit: self.limits.maxParts)
+        }
+
+        let options = g_mime_parser_options_new()
+        defer { g_mime_parser_options_free(options) }
+        g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
+        g_mime_parser_options_set_address_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
+        g_mime_parser_options_set_parameter_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
+        tact_gmime_set_fallback_charsets(options)
+
+        guard let message = Self.constructMessage(input, options: options) else { throw .noHeaders }
+        defer { tact_gobject_unref(message) }
+        guard let object = tact_gmime_message_object(message) else { throw .noHeaders }
+        let headers = Self.headers(of: object)
+        guard !headers.isEmpty else { throw .noHeaders }
+
+        var walk = PartWalk(limits: self.limits, options: options)
+        if let root = g_mime_message_get_mime_part(message) {
+            walk.visit(root, depth: 1)
+        }
+        truncated = truncated || walk.truncated
+
+        var body: String
+        var source: BodySource
+        if let plain = walk.plain, !plain.allSatisfy(\.isWhitespace) || walk.html == nil {
+            (body, source) = (plain, .plain)
+        } else if let html = walk.html {
+            (body, source) = (HTMLText.render(html), .html)
+        } else {
+            (body, source) = ("", .none)
+        }
+        body = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        if body.count > self.limits.maxTextCharacters {
+            body = String(body.prefix(self.limits.maxTextCharacters))
+            truncated = true
+        }
+
+        let returnPath = headers.first { $0.name.caseInsensitiveCompare("Return-Path") == .orderedSame }
+            .map { Self.returnPathAddress($0.value) }
+        var report: DeliveryReport?
+        if walk.deliveryStatus != nil || walk.mimeTypes.first == "multipart/report" {
+            report = DeliveryReport(
+                statusFields: walk.deliveryStatus ?? "", originalMessageID: walk.reportedMessageID)
+        }
+
+        return InboundMessage(
+            messageID: g_mime_message_get_message_id(message).map { String(cString: $0) },
+            inReplyTo: Self.messageIDs(g_mime_object_get_header(object, "In-Reply-To"), options: options),
+            references: Self.messageIDs(g_mime_object_get_header(object, "References"), options: options),
+            from: Self.mailboxes(g_mime_message_get_from(message)).first,
+            replyTo: Self.mailboxes(g_mime_message_get_reply_to(message)),
+            to: Self.mailboxes(g_mime_message_get_to(message)),
+            cc: Self.mailboxes(g_mime_message_get_cc(message)),
+            returnPath: returnPath,
+            date: g_mime_message_get_date(message).map { Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix($0))) },
+            subject: g_mime_message_get_subject(message).map { String(cString: $0) } ?? "",
+            body: body,
+            bodySource: source,
+            text: MessageText(splitting: body),
+            attachments: walk.attachments,
+            headers: headers,
+            mimeTypes: walk.mimeTypes,
+            deliveryReport: report,
+            isTruncated: truncated)
+    }
+
+    // MARK: - GMime plumbing
+
+    /// Runs GMime's parser over a copy of `input`; nil when it finds no message at all.
+    static func constructMessage(_ input: Data, options: OpaquePointer?) -> UnsafeMutablePointer<GMimeMessage>? {
+        // The memory stream copies the bytes, so the buffer need not outlive this call.
+        let stream = input.withUnsafeBytes { raw in
+            g_mime_stream_mem_new_with_buffer(raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+        }
+        guard let stream else { return nil }
+        defer { tact_gobject_unref(stream) }
+        guard let parser = g_mime_parser_new_with_stream(stream) else { return nil }
+        defer { tact_gobject_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
+        return g_mime_parser_construct_message(parser, options)
+    }
+
+    static func headers(of object: UnsafeMutablePointer<GMimeObject>) -> [HeaderField] {
+        guard let list = g_mime_object_get_header_list(object) else { return [] }
+        let count = g_mime_header_list_get_count(list)
+        guard count > 0 else { return [] }
+        var fields: [HeaderField] = []
+        fields.reserveCapacity(Int(count))
+        for index in 0..<count {
+            guard let header = g_mime_header_list_get_header_at(list, index),
+                let name = g_mime_header_get_name(header)
+            else { continue }
+            let value = g_mime_header_get_value(header).map { String(cString: $0) } ?? ""
+            fields.append(HeaderField(name: String(cString: name), value: value))
+        }
+        return fields
+    }
+
+    static func mailboxes(_ list: UnsafeMutablePointer<InternetAddressList>?) -> [Mailbox] {
+        var result: [Mailbox] = []
+        Self.collectMailboxes(list, into: &result, depth: 0)
+        return result
+    }
+
+    private static func collectMailboxes(
+        _ list: UnsafeMutablePointer<InternetAddressList>?, into result: inout [Mailbox], depth: Int) {
+        guard let list, depth < 4 else { return }
+        let count = internet_address_list_length(list)
+        guard count > 0 else { return }
+        for index in 0..<count {
+            guard let address = internet_address_list_get_address(list, index) else { continue }
+            if let mailbox = tact_internet_address_as_mailbox(address) {
+                let addr = internet_address_mailbox_get_addr(mailbox).map { String(cString: $0) } ?? ""
+                let name = internet_address_get_name(address).map { String(cString: $0) }
+                    .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                guard !addr.isEmpty || !(name ?? "").isEmpty else { continue }
+                result.append(Mailbox(name: name?.isEmpty == false ? name : nil, address: addr))
+            } else if let group = tact_internet_address_as_group(address) {
+                Self.collectMailboxes(internet_address_group_get_members(group), into: &result, depth: depth + 1)
+            }
+        }
+    }
+
+    static func messageIDs(_ value: UnsafePointer<CChar>?, options: OpaquePointer?) -> [String] {
+        guard let value, let references = g_mime_references_parse(options, value) else { return [] }
+        defer { g_mime_references_free(references) }
+        let count = g_mime_references_length(references)
+        guard count > 0 else { return [] }
+        return (0..<count).compactMap { g_mime_references_get_message_id(references, $0).map { String(cString: $0) } }
+    }
+
+    /// `<>` is the null reverse path; otherwise the address between the brackets.
+    static func returnPathAddress(_ value: String) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let open = trimmed.firstIndex(of: "<") else { return trimmed }
+        let rest = trimmed[trimmed.index(after: open)...]
+        let inner = rest.firstIndex(of: ">").map { rest[..<$0] } ?? rest
+        return inner.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Lines that begin `Content-Type:` (any case): an upper bound on the number of MIME parts,
+    /// so mail with absurd nesting is refused before GMime recurses into it.
+    static func countContentTypeLines(_ data: Data) -> Int {
+        let needle = Array("content-type:".utf8)
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
+            var count = 0
+            var atLineStart = true
+            var index = 0
+            let bytes = raw.bindMemory(to: UInt8.self)
+            while index < bytes.count {
+                let byte = bytes[index]
+                if atLineStart, byte | 0x20 == needle[0], index + needle.count <= bytes.count {
+                    var matches = true
+                    for offset in 1..<needle.count where bytes[index + offset] | 0x20 != needle[offset] {
+                        // `|0x20` lower-cases letters; ':' and '-' are unchanged by it.
+                        matches = false
+                        break
+                    }
+                    if matches { count += 1 }
+                }
+                atLineStart = byte == 0x0A
+                index += 1
+            }
+            return count
+        }
+    }
+}
+
+/// A walk over the MIME tree that picks the body candidates, lists attachments and reads the
+/// parts of a delivery report, never deeper than the depth limit.
+struct PartWalk {
+    let limits: ParseLimits
+    let options: OpaquePointer?
+    var plain: String?
+    var html: String?
+    var attachments: [Attachment] = []
+    var mimeTypes: [String] = []
+    var deliveryStatus: String?
+    var reportedMessageID: String?
+    var truncated = false
+
+    init(limits: ParseLimits, options: OpaquePointer?) {
+        self.limits = limits
+        self.options = options
+    }
+
+    mutating func visit(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int) {
+        guard depth <= self.limits.maxDepth else {
+            self.truncated = true
+            return
+        }
+        let mimeType = Self.mimeType(of: object)
+        self.mimeTypes.append(mimeType)
+        if let multipart = tact_gmime_as_multipart(object) {
+            let count = g_mime_multipart_get_count(multipart)
+            guard count > 0 else { return }
+            for index in 0..<count {
+                if let child = g_mime_multipart_get_part(multipart, index) { self.visit(child, depth: depth + 1) }
+            }
+        } else if let messagePart = tact_gmime_as_message_part(object) {
+            // An attached or returned message: listed as an attachment, its body not read as ours.
+            let inner = g_mime_message_part_get_message(messagePart)
+            let innerSubject = inner.flatMap { g_mime_message_get_subject($0) }.map { String(cString: $0) }
+            if let inner, self.reportedMessageID == nil, let id = g_mime_message_get_message_id(inner) {
+                self.reportedMessageID = String(cString: id)
+            }
+            let name = Self.filename(of: object) ?? innerSubject
+            self.attachments.append(
+                Attachment(name: name, mimeType: mimeType, size: Int(tact_gmime_object_size(object))))
+        } else if let part = tact_gmime_as_part(object) {
+            self.visitLeaf(part, object: object, mimeType: mimeType)
+        }
+    }
+
+    private mutating func visitLeaf(
+        _ part: UnsafeMutablePointer<GMimePart>, object: UnsafeMutablePointer<GMimeObject>, mimeType: String
+    ) {
+        let filename = Self.filename(of: object)
+        let isBodyCandidate = g_mime_part_is_attachment(part) == 0 && filename == nil
+        if isBodyCandidate, mimeType == "text/plain" || mimeType == "text/html",
+            let textPart = tact_gmime_as_text_part(object)
+        {
+            if mimeType == "text/plain", self.plain == nil {
+                self.plain = Self.text(of: textPart)
+                return
+            }
+            if mimeType == "text/html", self.html == nil {
+                self.html = Self.text(of: textPart)
+                return
+            }
+        }
+        switch mimeType {
+        case "message/delivery-status", "message/global-delivery-status":
+            if self.deliveryStatus == nil { self.deliveryStatus = Self.decodedText(part, limit: 64 * 1024) }
+            return
+        case "text/rfc822-headers", "message/global-headers":
+            if self.reportedMessageID == nil {
+                let headers = Self.decodedText(part, limit: 256 * 1024) + "\n\n"
+                if let message = MailParser.constructMessage(Data(headers.utf8), options: self.options) {
+                    defer { tact_gobject_unref(message) }
+                    self.reportedMessageID = g_mime_message_get_message_id(message).map { String(cString: $0) }
+                }
+            }
+        default:
+            break
+        }
+        self.attachments.append(
+            Attachment(name: filename, mimeType: mimeType, size: Int(tact_gmime_part_decoded_size(part))))
+    }
+
+    private static func text(of part: UnsafeMutablePointer<GMimeTextPart>) -> String {
+        guard let text = g_mime_text_part_get_text(part) else { return "" }
+        defer { g_free(text) }
+        return String(cString: text)
+    }
+
+    private static func decodedText(_ part: UnsafeMutablePointer<GMimePart>, limit: Int) -> String {
+        guard let bytes = tact_gmime_part_decoded_bytes(part, gint64(limit)) else { return "" }
+        defer { g_byte_array_unref(bytes) }
+        guard let data = bytes.pointee.data, bytes.pointee.len > 0 else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(bytes.pointee.len)), as: UTF8.self)
+    }
+
+    private static func mimeType(of object: UnsafeMutablePointer<GMimeObject>) -> String {
+        guard let contentType = g_mime_object_get_content_type(object),
+            let type = g_mime_content_type_get_mime_type(contentType)
+        else { return "text/plain" }
+        defer { g_free(type) }
+        return String(cString: type).lowercased()
+    }
+
+    private static func filename(of object: UnsafeMutablePointer<GMimeObject>) -> String? {
+        let name =
+            g_mime_object_get_content_disposition_parameter(object, "filename")
+            ?? g_mime_object_get_content_type_parameter(object, "name")
+        guard let name else { return nil }
+        let value = String(cString: name).trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
+    }
+}

@@ -1,1 +1,0 @@
-// The MailParsing module. See ../shared/ARCHITECTURE.md for what it holds and may import.

@@ -1,0 +1,214 @@
+import Foundation
+
+/// A body split into what the customer wrote this time, what they quoted (earlier mail,
+/// forwarded mail) and their signature, so later stages read only the customer's own words.
+public struct MessageText: Sendable, Hashable {
+    /// The customer's own words, without quoted history, sign-off or signature.
+    public var ownWords: String
+    /// Quoted and forwarded history: `>` lines, and everything after an attribution line,
+    /// an "Original Message" separator, an Outlook `From:/Sent:` block or a forward marker.
+    public var quoted: String
+    /// The sign-off and signature block (`-- ` and what follows, or a closing such as
+    /// "Thanks,\nJane" and the lines under it).
+    public var signature: String
+
+    public init(ownWords: String, quoted: String, signature: String) {
+        self.ownWords = ownWords
+        self.quoted = quoted
+        self.signature = signature
+    }
+
+    /// Splits a plain-text body (LF line ends).
+    public init(splitting body: String) {
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        var own: [Substring] = []
+        var quoted: [Substring] = []
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            if QuoteMarkers.isQuoteLine(line) {
+                quoted.append(line)
+                index += 1
+                continue
+            }
+            if let length = QuoteMarkers.attributionLength(lines, at: index) {
+                quoted.append(contentsOf: lines[index..<index + length])
+                index += length
+                // "On … wrote:" over `>` lines may be followed by an answer below the quote
+                // (bottom-posting); over anything else, all that follows is history.
+                let next = lines[index...].firstIndex { !$0.allSatisfy(\.isWhitespace) }
+                if let next, QuoteMarkers.isQuoteLine(lines[next]) { continue }
+                quoted.append(contentsOf: lines[index...])
+                break
+            }
+            if QuoteMarkers.isHistoryBoundary(lines, at: index) {
+                quoted.append(contentsOf: lines[index...])
+                break
+            }
+            own.append(line)
+            index += 1
+        }
+        let signatureStart = SignOff.signatureStart(in: own)
+        let signature = signatureStart.map { Array(own[$0...]) } ?? []
+        if let signatureStart { own.removeSubrange(signatureStart...) }
+        self.ownWords = Self.tidy(own)
+        self.quoted = Self.tidy(quoted)
+        self.signature = Self.tidy(signature)
+    }
+
+    /// Joins lines, trims trailing spaces, collapses runs of blank lines and trims the ends.
+    private static func tidy(_ lines: [Substring]) -> String {
+        var result: [Substring] = []
+        for line in lines {
+            var line = line
+            while let last = line.last, last == " " || last == "\t" { line.removeLast() }
+            if line.isEmpty, result.last?.isEmpty ?? true { continue }
+            result.append(line)
+        }
+        while result.last?.isEmpty == true { result.removeLast() }
+        return result.joined(separator: "\n")
+    }
+}
+
+/// How mail clients mark quoted history.
+enum QuoteMarkers {
+    static func isQuoteLine(_ line: Substring) -> Bool {
+        line.drop { $0 == " " }.first == ">"
+    }
+
+    /// The number of lines (1 or 2) of an attribution such as "On Mon, 3 Jun 2024, Jane
+    /// <jane@example.com> wrote:", in several languages, at `index`; nil when there is none.
+    static func attributionLength(_ lines: [Substring], at index: Int) -> Int? {
+        let line = lines[index].trimmingCharacters(in: .whitespaces).lowercased()
+        guard Self.attributionStarts.contains(where: { line.hasPrefix($0) }) else { return nil }
+        if Self.endsAttribution(line) { return 1 }
+        // Clients wrap long attributions: "On …, Jane Doe <\njane@example.com> wrote:".
+        if index + 1 < lines.count {
+            let next = lines[index + 1].trimmingCharacters(in: .whitespaces).lowercased()
+            if next.count < 120, Self.endsAttribution(line + " " + next) { return 2 }
+        }
+        return nil
+    }
+
+    private static let attributionStarts = ["on ", "am ", "le ", "el ", "il ", "op ", "em ", "den ", "w dniu "]
+    /// The verbs of attribution lines; German puts the writer after it ("schrieb Jane <…>:").
+    private static let attributionVerbs = [
+        "wrote", "writes", "schrieb", "a écrit", "escribió", "ha scritto", "schreef", "escreveu", "skrev",
+        "napisał",
+    ]
+
+    private static func endsAttribution(_ line: String) -> Bool {
+        line.count < 400 && line.hasSuffix(":") && Self.attributionVerbs.contains { line.contains($0) }
+    }
+
+    /// Separators after which everything is earlier or forwarded mail.
+    static func isHistoryBoundary(_ lines: [Substring], at index: Int) -> Bool {
+        let line = lines[index].trimmingCharacters(in: .whitespaces)
+        let lower = line.lowercased()
+        if lower.hasPrefix("-") || lower.hasPrefix("_") || lower.hasPrefix("=") {
+            let words = lower.trimmingCharacters(in: CharacterSet(charactersIn: "-_= "))
+            if Self.separatorWords.contains(words) { return true }
+        }
+        if lower == "begin forwarded message:" { return true }
+        // Outlook: an optional rule of underscores, then a "From:" header block with "Sent:" or
+        // "Date:" and "To:" or "Subject:" right under it.
+        var headerIndex = index
+        if line.count >= 10, line.allSatisfy({ $0 == "_" }), index + 1 < lines.count {
+            headerIndex = index + 1
+        }
+        let first = lines[headerIndex].trimmingCharacters(in: .whitespaces).lowercased()
+        guard Self.fromLabels.contains(where: { first.hasPrefix($0) }) else { return false }
+        let following = lines[(headerIndex + 1)..<min(lines.count, headerIndex + 6)]
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let hasDate = following.contains { line in Self.dateLabels.contains { line.hasPrefix($0) } }
+        let hasOther = following.contains { line in Self.otherLabels.contains { line.hasPrefix($0) } }
+        return hasDate && hasOther
+    }
+
+    private static let separatorWords: Set<String> = [
+        "original message", "original-message", "forwarded message", "forwarded-message",
+        "ursprüngliche nachricht", "original-nachricht", "weitergeleitete nachricht", "message d'origine",
+        "message transféré", "mensaje original", "mensaje reenviado", "messaggio originale",
+        "messaggio inoltrato", "oorspronkelijk bericht", "doorgestuurd bericht", "mensagem original",
+    ]
+    private static let fromLabels = ["from:", "*from:*", "von:", "de :", "de:", "van:", "da:"]
+    private static let dateLabels = ["sent:", "date:", "*sent:*", "gesendet:", "envoyé :", "envoyé:", "enviado:",
+        "verzonden:", "inviato:", "datum:"]
+    private static let otherLabels = ["to:", "subject:", "*to:*", "*subject:*", "an:", "betreff:", "à :", "objet :",
+        "para:", "asunto:", "aan:", "onderwerp:", "a:", "oggetto:", "cc:"]
+}
+
+/// Closings and signatures at the end of the customer's words.
+enum SignOff {
+    /// Closing phrases that stand alone on their line ("Thanks,", "Best regards").
+    static let closings: Set<String> = [
+        "thanks", "thank you", "thanks a lot", "thanks so much", "thank you so much", "many thanks",
+        "thanks in advance", "thank you in advance", "regards", "best regards", "kind regards", "warm regards",
+        "best wishes", "best", "all the best", "cheers", "sincerely", "yours sincerely", "yours truly",
+        "yours faithfully", "respectfully", "cordially", "take care", "with thanks", "thx", "ty",
+        "mit freundlichen grüßen", "mit freundlichen grüssen", "viele grüße", "beste grüße", "liebe grüße",
+        "gruß", "grüße", "danke", "vielen dank", "cordialement", "bien cordialement", "merci", "bien à vous",
+        "saludos", "un saludo", "gracias", "muchas gracias", "atentamente", "cordiali saluti", "saluti",
+        "grazie", "met vriendelijke groet", "groeten", "obrigado", "obrigada", "atenciosamente",
+    ]
+    private static let deviceLines = [
+        "sent from my", "get outlook for", "sent from outlook", "sent from yahoo mail", "sent from mail for",
+        "envoyé de mon", "von meinem", "enviado desde mi",
+    ]
+
+    /// The closing phrase if `line` is nothing but one ("Thanks,", "Best regards!").
+    static func closing(_ line: Substring) -> String? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let words = trimmed.trimmingCharacters(in: CharacterSet(charactersIn: ",.!-–— ")).lowercased()
+        return Self.closings.contains(words) ? words : nil
+    }
+
+    /// The name in a one-line sign-off such as "Thanks, Jane" or "Cheers - Jane Doe": a closing,
+    /// then one or two capitalised words. Nil for "Thanks, I got it".
+    static func closingWithName(_ line: Substring) -> String? {
+        guard let separator = line.firstIndex(where: { $0 == "," || $0 == "-" || $0 == "–" }) else { return nil }
+        guard Self.closing(line[..<separator]) != nil else { return nil }
+        let name = line[line.index(after: separator)...].trimmingCharacters(in: CharacterSet(charactersIn: " -–!."))
+        let words = name.split(separator: " ")
+        guard (1...2).contains(words.count), words.allSatisfy({ $0.first?.isUppercase == true }),
+            words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" } })
+        else { return nil }
+        return name
+    }
+
+    /// Whether `line` closes the message: a bare closing or a closing with a name.
+    static func isClosing(_ line: Substring) -> Bool {
+        Self.closing(line) != nil || Self.closingWithName(line) != nil
+    }
+
+    /// The index in `lines` where the sign-off or signature begins, or nil.
+    static func signatureStart(in lines: [Substring]) -> Int? {
+        // The RFC 3676 delimiter "-- " (and the "--" that clients leave after trimming).
+        if let delimiter = lines.firstIndex(where: { $0 == "-- " || $0 == "--" }) { return delimiter }
+        if let device = lines.firstIndex(where: { line in
+            let lower = line.trimmingCharacters(in: .whitespaces).lowercased()
+            return Self.deviceLines.contains { lower.hasPrefix($0) }
+        }) {
+            return Self.closingAbove(device, in: lines) ?? device
+        }
+        // A closing line followed by at most five short lines (name, title, company, phone).
+        let content = lines.indices.filter { !lines[$0].allSatisfy(\.isWhitespace) }
+        for index in content.suffix(6) where Self.isClosing(lines[index]) {
+            let after = content.filter { $0 > index }
+            if after.count <= 5, after.allSatisfy({ lines[$0].count <= 60 }) { return index }
+        }
+        return nil
+    }
+
+    /// A closing line right above `index` (ignoring blank lines), so "Thanks,\n\nSent from my
+    /// iPhone" is all signature.
+    private static func closingAbove(_ index: Int, in lines: [Substring]) -> Int? {
+        var cursor = index - 1
+        while cursor >= 0, lines[cursor].allSatisfy(\.isWhitespace) { cursor -= 1 }
+        guard cursor >= 0 else { return nil }
+        if Self.isClosing(lines[cursor]) { return cursor }
+        // "Thanks,\nJane\n\nSent from my iPhone": a name under the closing.
+        if cursor >= 1, Self.closing(lines[cursor - 1]) != nil, lines[cursor].count <= 40 { return cursor - 1 }
+        return nil
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import MailParsing
+import Testing
+
+@Suite struct FirstNameTests {
+    @Test(arguments: [
+        ("Jane Doe", "jane.doe@example.com", "Jane"),
+        ("Doe, Jane", "jdoe@example.com", "Jane"),
+        ("Dr. Jane Doe", "jane@example.com", "Jane"),
+        ("JANE DOE", "jd@example.com", "Jane"),
+        ("jane doe", "jd@example.com", "Jane"),
+        ("José María López", "jose@example.es", "José"),
+        ("ÉLODIE MARTIN", "em@example.fr", "Élodie"),
+        ("Jean-Pierre Dupont", "jp@example.fr", "Jean-Pierre"),
+        ("JEAN-PIERRE DUPONT", "jp@example.fr", "Jean-Pierre"),
+        ("\"Doe, Jane\"", "jane@example.com", "Jane"),
+        ("Prof. Dr. Anna Schmidt", "anna@example.de", "Anna"),
+        ("Mrs Zoë Smith", "zoe@example.co.uk", "Zoë"),
+        ("Jane", "jane@example.com", "Jane"),
+        ("Siobhán O'Neill (Acme)", "s@acme.example", "Siobhán"),
+    ])
+    func firstNameFromDisplayName(displayName: String, address: String, expected: String) {
+        #expect(FirstName.fromDisplayName(displayName, address: address) == expected)
+    }
+
+    @Test(arguments: [
+        ("info", "info@example.com"),
+        ("Support", "support@example.com"),
+        ("Sales Team", "sales@example.com"),
+        ("Admin", "admin@example.com"),
+        ("noreply", "noreply@example.com"),
+        ("The Corner Bakery", "hello@cornerbakery.example"),
+        ("Acme", "orders@acme.com"),
+        ("Acme GmbH", "kontakt@acme.de"),
+        ("Customer Service", "cs@example.com"),
+        ("jane.doe@example.com", "jane.doe@example.com"),
+        ("jdoe", "jdoe@example.com"),
+        ("JDOE", "jdoe@example.com"),
+        ("J. Doe", "jd@example.com"),
+        ("山田太郎", "taro@example.jp"),
+        ("", "x@example.com"),
+        ("12345", "x@example.com"),
+        ("Doe, Jane, Smith", "x@example.com"),
+    ])
+    func noNameFromRoleCompanyOrAddress(displayName: String, address: String) {
+        #expect(FirstName.fromDisplayName(displayName, address: address) == nil)
+    }
+
+    @Test(arguments: [
+        ("Where is it?\n\nThanks,\nJane", "Jane"),
+        ("Where is it?\n\nBest regards,\nJANE DOE\nExample Inc.", "Jane"),
+        ("Where is it?\nThanks, Jane", "Jane"),
+        ("Where is it?\n\n-- \nJane Doe\n+44 20 7946 0000", "Jane"),
+        ("Where is it?\n\nMit freundlichen Grüßen\nJörg Müller", "Jörg"),
+    ])
+    func firstNameFromASignOffWhenTheDisplayNameHasNone(body: String, expected: String) throws {
+        let mail = "From: cust1987@example.com\nSubject: order\n\n" + body
+        let message = try MailParser().parse(Fixture.message(mail))
+        #expect(message.firstName == expected)
+    }
+
+    @Test(arguments: [
+        "Where is it?",
+        "Where is it?\n\nThanks,\nThe Support Team",
+        "Where is it?\n\nRegards,\nAcme Ltd",
+        "Thanks,\nWhere is my order? I have been waiting for a long time.",
+    ])
+    func noNameWhenNeitherDisplayNameNorSignOffHasOne(body: String) throws {
+        let mail = "From: cust1987@example.com\nSubject: order\n\n" + body
+        #expect(try MailParser().parse(Fixture.message(mail)).firstName == nil)
+    }
+
+    @Test func theDisplayNameWinsOverTheSignOff() throws {
+        let mail = "From: Jane Doe <jd@example.com>\nSubject: order\n\nWhere is it?\n\nThanks,\nJ."
+        #expect(try MailParser().parse(Fixture.message(mail)).firstName == "Jane")
+    }
+
+    @Test func fixtureSendersGetTheirFirstNames() throws {
+        #expect(try Fixture.parse("plain-qp-latin1").firstName == "José")
+        #expect(try Fixture.parse("reply-original-message").firstName == "John")
+        #expect(try Fixture.parse("reply-outlook-block").firstName == "Anna")
+        #expect(try Fixture.parse("reply-bottom-posted").firstName == "Jane")
+        #expect(try Fixture.parse("iso2022jp").firstName == nil)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import MailParsing
+import Testing
+
+@Suite struct MessageTextTests {
+    @Test func gmailAttributionWrappedOverTwoLinesAndDashDashSignatureAreSplitOff() throws {
+        let text = try Fixture.parse("reply-on-wrote").text
+        #expect(text.ownWords == "Thanks, but the parcel still has not arrived.")
+        #expect(text.quoted.hasPrefix("On Sun, Jun 9, 2024 at 10:00 AM Shop Support <support@shop.example>\nwrote:"))
+        #expect(text.quoted.contains("> Hello Jane, we are sorry to hear about the refund delay."))
+        #expect(text.signature == "--\nJane Doe\nProduct Manager, Example Inc.")
+    }
+
+    @Test func originalMessageSeparatorStartsTheHistory() throws {
+        let text = try Fixture.parse("reply-original-message").text
+        #expect(text.ownWords == "I still need the refund for order 5555.")
+        #expect(text.quoted.hasPrefix("-----Original Message-----"))
+        #expect(text.quoted.contains("We have received your request."))
+    }
+
+    @Test func outlookFromSentBlockStartsTheHistoryAndTheSignOffIsTheSignature() throws {
+        let text = try Fixture.parse("reply-outlook-block").text
+        #expect(text.ownWords == "Can you tell me when it ships?")
+        #expect(text.signature == "Best regards,\nAnna")
+        #expect(text.quoted.hasPrefix("________________________________\nFrom: Shop Support"))
+        #expect(text.quoted.hasSuffix("Thank you for your order."))
+    }
+
+    @Test func forwardedMailIsHistory() throws {
+        let text = try Fixture.parse("forwarded").text
+        #expect(text.ownWords == "This says it shipped a week ago, but nothing came.")
+        #expect(text.quoted.contains("Your order has shipped."))
+    }
+
+    @Test func anAnswerBelowTheQuoteIsTheCustomersWords() throws {
+        let text = try Fixture.parse("reply-bottom-posted").text
+        #expect(text.ownWords == "Sure, it is SN-99812.")
+        #expect(text.quoted == "On 10/06/2024 08:00, Support wrote:\n> Could you send the serial number?")
+    }
+
+    @Test func htmlBlockquotesAreQuotedHistory() throws {
+        let html = """
+            From: a@example.com
+            Subject: Re: x
+            Content-Type: text/html; charset=utf-8
+
+            <div>It is still broken.</div><div class="gmail_quote"><div>On Mon, Jun 3, 2024 Support wrote:</div>
+            <blockquote><p>Did restarting help?</p></blockquote></div>
+            """
+        let text = try MailParser().parse(Fixture.message(html)).text
+        #expect(text.ownWords == "It is still broken.")
+        #expect(text.quoted.contains("> Did restarting help?"))
+    }
+
+    @Test(arguments: [
+        ("Am 03.06.2024 um 10:00 schrieb Support <support@shop.example>:", "de"),
+        ("Le lun. 3 juin 2024 à 10:00, Support <support@shop.example> a écrit :", "fr"),
+        ("El lun, 3 jun 2024 a las 10:00, Support (<support@shop.example>) escribió:", "es"),
+    ])
+    func attributionLinesInOtherLanguagesStartTheHistory(attribution: String, language: String) {
+        let text = MessageText(splitting: "Noch nicht angekommen.\n\n\(attribution)\n> Wir haben es versandt.")
+        #expect(text.ownWords == "Noch nicht angekommen.", "\(language)")
+        #expect(text.quoted.hasPrefix(attribution), "\(language)")
+    }
+
+    @Test func germanOutlookHeaderBlockStartsTheHistory() {
+        let body = "Bitte um Rückmeldung.\n\nVon: Support <support@shop.example>\nGesendet: Montag, 3. Juni 2024 10:00\n"
+            + "An: Anna <anna@example.de>\nBetreff: Lieferung\n\nDanke für Ihre Bestellung."
+        let text = MessageText(splitting: body)
+        #expect(text.ownWords == "Bitte um Rückmeldung.")
+        #expect(text.quoted.hasPrefix("Von: Support"))
+    }
+
+    @Test func interleavedQuoteLinesAreHistoryAndAnswersStay() {
+        let text = MessageText(splitting: "> Which colour?\nBlue, please.\n> Which size?\nLarge.")
+        #expect(text.ownWords == "Blue, please.\nLarge.")
+        #expect(text.quoted == "> Which colour?\n> Which size?")
+    }
+
+    @Test func mobileFooterAndClosingAboveItAreTheSignature() {
+        let text = MessageText(splitting: "Please call me back.\n\nThanks,\nJane\n\nSent from my iPhone")
+        #expect(text.ownWords == "Please call me back.")
+        #expect(text.signature == "Thanks,\nJane\n\nSent from my iPhone")
+    }
+
+    @Test func aOneLineClosingWithANameIsTheSignature() {
+        let text = MessageText(splitting: "Where is it?\nThanks, Jane")
+        #expect(text.ownWords == "Where is it?")
+        #expect(text.signature == "Thanks, Jane")
+    }
+
+    @Test func thanksThatIsTheMessageItselfStaysTheCustomersWords() {
+        let text = MessageText(splitting: "Thank you so much for sorting this out so quickly, you are great!")
+        #expect(text.ownWords == "Thank you so much for sorting this out so quickly, you are great!")
+        #expect(text.signature.isEmpty)
+        let reply = MessageText(splitting: "Got the parcel.\nThanks, I got it working now")
+        #expect(reply.ownWords == "Got the parcel.\nThanks, I got it working now")
+    }
+
+    @Test func aClosingFarAboveALongTextIsNotASignature() {
+        let body = "Thanks\n" + (1...8).map { "Line \($0) of a long explanation about the broken order." }
+            .joined(separator: "\n")
+        #expect(MessageText(splitting: body).signature.isEmpty)
+    }
+}
