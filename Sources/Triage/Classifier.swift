@@ -64,8 +64,13 @@ public struct Classifier: Sendable {
     ///   - text: the customer's own words, without quoted history or signature.
     /// - Returns: the category, confidence, runner-up, evidence and signals.
     public func classify(subject: String, text: String) -> Classification {
-        let scored = weights.score(subject: subject, text: text, evidenceCount: options.evidenceCount)
-        let signals = Signals(subject: subject, text: text)
+        let subjectWords = ClassifierTokenizer.wordHashes(subject, sentenceBreaks: true)
+        let textWords = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
+        let signals = Signals(subject: subject, text: text, subjectWords: subjectWords, textWords: textWords)
+        let scored = weights.score(
+            subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
+            context: ClassifierVocabulary.contextFeatures(sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
+            evidenceCount: options.evidenceCount)
         var reasons: [String] = []
         if scored.confidence < options.uncertainBelow {
             reasons.append(

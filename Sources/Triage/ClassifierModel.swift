@@ -39,13 +39,13 @@ public struct ClassifierModel: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - samples: the labeled messages; at least two categories must be present.
     ///   - rules: phrase rules to ship with the model.
-    ///   - smoothing: Laplace smoothing; 2 (more than the textbook 1) keeps a word seen in a few
-    ///     training messages from deciding alone, which measured best on held-out mail.
+    ///   - smoothing: Laplace smoothing added to every count (1, the textbook value, measured
+    ///     best on held-out mail).
     ///   - minimumCount: word pairs seen in fewer messages are dropped: one-off pairs are noise
     ///     that fits the training set and nothing else.
     /// - Throws: `ClassifierError` when there is nothing to learn or a label is reserved.
     public static func train(
-        _ samples: [LabeledText], rules: PhraseRules = PhraseRules(), smoothing: Double = 2,
+        _ samples: [LabeledText], rules: PhraseRules = PhraseRules(), smoothing: Double = 1,
         minimumCount: Int = 2
     ) throws -> ClassifierModel {
         guard !samples.isEmpty else { throw ClassifierError.noTrainingData("the training set") }
@@ -73,7 +73,8 @@ public struct ClassifierModel: Codable, Equatable, Sendable {
     }
 
     /// The distinct features of a message as text: words and adjacent word pairs of the subject
-    /// and of the text (pairs never span the two), and a mood marker for praise or anger words.
+    /// and of the text (pairs never span the two), a mood marker for praise or anger words, and
+    /// the whole-message context (overall sentiment, whether it asks).
     static func featureTexts(subject: String, text: String) -> Set<String> {
         var features = Set<String>()
         for field in [ClassifierTokenizer.subjectWords(subject), ClassifierTokenizer.words(text)] {
@@ -83,6 +84,7 @@ public struct ClassifierModel: Codable, Equatable, Sendable {
                 if index > 0 { features.insert(field[index - 1] + " " + word) }
             }
         }
+        features.formUnion(ClassifierVocabulary.contextFeatures(subject: subject, text: text))
         return features
     }
 

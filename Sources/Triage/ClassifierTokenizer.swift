@@ -162,8 +162,12 @@ extension ClassifierTokenizer {
 
     /// The hashes of a subject's words without its leading "Re:"/"Fwd:" markers.
     static func subjectWordHashes(_ subject: String) -> [UInt64] {
-        let hashes = wordHashes(subject)
-        return Array(hashes.drop(while: { subjectPrefixHashes.contains($0) }))
+        withoutReplyMarkers(wordHashes(subject))
+    }
+
+    /// Subject word hashes without the leading "Re:"/"Fwd:" markers (and sentence breaks).
+    static func withoutReplyMarkers(_ hashes: [UInt64]) -> [UInt64] {
+        Array(hashes.drop(while: { subjectPrefixHashes.contains($0) || $0 == sentenceBreak }))
     }
 
     private static let subjectPrefixHashes = Set(subjectPrefixes.map(normalizedWordHash))

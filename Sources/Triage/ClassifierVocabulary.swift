@@ -26,3 +26,20 @@ enum ClassifierVocabulary {
         return table
     }()
 }
+
+extension ClassifierVocabulary {
+    /// Whole-message features: the overall mood and whether anything is asked. Praise and
+    /// complaints seldom ask; requests do; and a warm mail that mentions a refund is still praise.
+    static func contextFeatures(sentiment: Sentiment, asks: Bool) -> [String] {
+        ["<mood-\(sentiment.rawValue)>", asks ? "<asks>" : "<asks-nothing>"]
+    }
+
+    /// The context features of a message as text, for training.
+    static func contextFeatures(subject: String, text: String) -> [String] {
+        let signals = Signals(subject: subject, text: text)
+        return contextFeatures(sentiment: signals.sentiment, asks: asks(text))
+    }
+
+    /// Whether the customer's own words ask something (a question mark).
+    static func asks(_ text: String) -> Bool { text.utf8.contains(0x3F) }
+}

@@ -122,19 +122,40 @@ struct ClassifierWeights: Sendable {
     }
 
     func score(subject: String, text: String, evidenceCount: Int) -> ScoredText {
+        let signals = Signals(subject: subject, text: text)
+        return score(
+            subjectWords: ClassifierTokenizer.subjectWordHashes(subject), textWords: ClassifierTokenizer.wordHashes(text),
+            context: ClassifierVocabulary.contextFeatures(sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
+            evidenceCount: evidenceCount)
+    }
+
+    /// Scores word hashes; sentence breaks in them are skipped for features (training reads
+    /// across them) but stop phrase rules.
+    func score(subjectWords: [UInt64], textWords: [UInt64], context: [String], evidenceCount: Int) -> ScoredText {
         var scores = [Double](repeating: 0, count: columns)
         var seen = [Bool](repeating: false, count: featureText.count)
         var matched: [Int32] = []
         var ruleSeen = [Bool](repeating: false, count: rules.count)
-        let fields = [ClassifierTokenizer.subjectWordHashes(subject), ClassifierTokenizer.wordHashes(text)]
+        // Whole-message context features count in the score but are not phrases to show.
+        var contextCount = 0
         logLikelihood.withUnsafeBufferPointer { weights in
-            for words in fields {
+            for feature in context {
+                guard let row = table.row(ClassifierTokenizer.featureHash(feature)), !seen[Int(row)] else { continue }
+                seen[Int(row)] = true
+                matched.append(row)
+                for column in 0..<columns { scores[column] += weights[Int(row) * columns + column] }
+            }
+            contextCount = matched.count
+            for words in [subjectWords, textWords] {
+                var previous: UInt64? = nil
                 for index in words.indices {
                     var key = words[index]
+                    if key == ClassifierTokenizer.sentenceBreak { continue }
+                    defer { previous = words[index] }
                     for gram in 0..<3 {
                         if gram == 1 {
-                            guard index > 0 else { continue }
-                            key = ClassifierTokenizer.bigramHash(words[index - 1], words[index])
+                            guard let previous else { continue }
+                            key = ClassifierTokenizer.bigramHash(previous, words[index])
                         } else if gram == 2 {
                             guard let mood = moodWords.row(words[index]) else { break }
                             key = moodMarkers[Int(mood)]
@@ -168,7 +189,7 @@ struct ClassifierWeights: Sendable {
         let confidence = Self.confidence(scores: scores, best: best, features: matched.count)
         var evidence: [WeighedPhrase] = []
         if evidenceCount > 0 {
-            for row in matched {
+            for row in matched.dropFirst(contextCount) {
                 let base = Int(row) * columns
                 let weight = logLikelihood[base + best] - logLikelihood[base + second]
                 if weight > 0 { evidence.append(WeighedPhrase(phrase: featureText[Int(row)], weight: weight)) }
@@ -180,7 +201,7 @@ struct ClassifierWeights: Sendable {
             evidence.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.phrase < $1.phrase }
             evidence = Array(evidence.prefix(evidenceCount))
         }
-        let nothingKnown = matched.isEmpty && !ruleSeen.contains(true)
+        let nothingKnown = matched.count == contextCount && !ruleSeen.contains(true)
         return ScoredText(
             category: categories[best], confidence: nothingKnown ? 1 / Double(columns) : confidence,
             runnerUp: categories[second], evidence: evidence)

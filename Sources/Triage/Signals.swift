@@ -43,8 +43,17 @@ public struct Signals: Codable, Equatable, Sendable {
     ///   - subject: the decoded subject.
     ///   - text: the customer's own words.
     public init(subject: String, text: String) {
+        self.init(
+            subject: subject, text: text,
+            subjectWords: ClassifierTokenizer.wordHashes(subject, sentenceBreaks: true),
+            textWords: ClassifierTokenizer.wordHashes(text, sentenceBreaks: true))
+    }
+
+    /// Signals from words the classifier has already hashed (with sentence breaks), so a
+    /// message is tokenised once.
+    init(subject: String, text: String, subjectWords: [UInt64], textWords: [UInt64]) {
         let whole = subject.isEmpty ? text : subject + "\n" + text
-        let words = ClassifierTokenizer.wordHashes(whole, sentenceBreaks: true)
+        let words = subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords
         let intensity = Self.intensity(of: whole)
         self.init(
             sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.utf8.contains(0x3F)),

@@ -31,7 +31,7 @@ struct Train: ParsableCommand {
     var evaluate: String?
 
     @Option(name: .long, help: ArgumentHelp("Laplace smoothing added to every count.", visibility: .hidden))
-    var smoothing: Double = 2
+    var smoothing: Double = 1
 
     @Option(name: .long, help: ArgumentHelp("Drop word pairs seen in fewer messages.", visibility: .hidden))
     var minimumCount: Int = 2
