@@ -183,28 +183,29 @@ public struct MailParser: Sendable {
         return inner.trimmingCharacters(in: .whitespaces)
     }
 
-    /// Lines that begin `Content-Type:` (any case): an upper bound on the number of MIME parts,
-    /// so mail with absurd nesting is refused before GMime recurses into it.
+    /// Lines that begin `Content-Type:` (any case, blanks allowed before the colon): an upper
+    /// bound on the number of MIME parts, so mail with absurd nesting is refused before GMime
+    /// recurses into it. A scan of header names, not MIME decoding.
     static func countContentTypeLines(_ data: Data) -> Int {
-        let needle = Array("content-type:".utf8)
+        let name = Array("content-type".utf8)
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
-            var count = 0
-            var atLineStart = true
-            var index = 0
             let bytes = raw.bindMemory(to: UInt8.self)
-            while index < bytes.count {
-                let byte = bytes[index]
-                if atLineStart, byte | 0x20 == needle[0], index + needle.count <= bytes.count {
-                    var matches = true
-                    for offset in 1..<needle.count where bytes[index + offset] | 0x20 != needle[offset] {
-                        // `|0x20` lower-cases letters; ':' and '-' are unchanged by it.
-                        matches = false
-                        break
-                    }
-                    if matches { count += 1 }
+            var count = 0
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var index = lineStart
+                var matched = 0
+                // `| 0x20` lower-cases ASCII letters and leaves '-' unchanged.
+                while matched < name.count, index < bytes.count, bytes[index] | 0x20 == name[matched] {
+                    matched += 1
+                    index += 1
                 }
-                atLineStart = byte == 0x0A
-                index += 1
+                if matched == name.count {
+                    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+                    if index < bytes.count, bytes[index] == 0x3A { count += 1 }
+                }
+                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+                lineStart = index + 1
             }
             return count
         }
