@@ -61,8 +61,9 @@ public struct Linter: Sendable {
     }
 }
 
-/// A rule with its patterns compiled and its word lists ready for lookups.
-struct CompiledRule: Sendable {
+/// A rule with its patterns compiled and its word lists ready for lookups. A class, so the
+/// per-draft loops share it instead of copying its many fields.
+final class CompiledRule: Sendable {
     let spec: RuleSpec
     let scopes: Set<DraftScope>
     let patterns: [CompiledPattern]
