@@ -124,3 +124,23 @@ final class CompiledPattern: @unchecked Sendable {
         self.requiredByte = literal.map { UInt8($0.value) }
     }
 }
+
+extension Linter {
+    /// Every rule's own examples that do not behave: a `must_fire` draft on which the rule is
+    /// silent, or a `must_not_fire` draft on which it fires. Empty when the pack is sound; a
+    /// deployment can run this after layering its own rules.
+    public func exampleFailures() -> [String] {
+        var failures: [String] = []
+        for rule in self.pack.rules where rule.enabled {
+            for example in rule.mustFire
+            where !self.lint(example, context: rule.exampleContext).contains(where: { $0.rule == rule.id }) {
+                failures.append("\(rule.file):\(rule.line ?? 0): rule `\(rule.id)` does not fire on: \(example)")
+            }
+            for example in rule.mustNotFire
+            where self.lint(example, context: rule.exampleContext).contains(where: { $0.rule == rule.id }) {
+                failures.append("\(rule.file):\(rule.line ?? 0): rule `\(rule.id)` fires on: \(example)")
+            }
+        }
+        return failures
+    }
+}
