@@ -46,7 +46,7 @@ struct LintRun {
     // MARK: - Words and phrase hits
 
     private mutating func tokenize() {
-        let vocabulary = self.linter.index.vocabulary
+        let index = self.linter.index
         var tokens: [Token] = []
         tokens.reserveCapacity(self.bytes.count / 4)
         var lastScope: DraftScope?
@@ -59,12 +59,12 @@ struct LintRun {
             lastScope = scope
             let line = Int32(number)
             let scopeCode = Self.code(scope)
-            Tokenizer.scan(
+            Tokenizer.scanBytes(
                 self.bytes, range,
-                word: { start, end, text, capitals in
+                word: { start, end, normalised, ascii, capitals in
                     tokens.append(
                         Token(
-                            id: vocabulary[text] ?? Token.unknown, line: line, start: Int32(start),
+                            id: index.id(of: normalised, ascii: ascii), line: line, start: Int32(start),
                             end: Int32(end), scope: scopeCode, isCapitals: capitals))
                 },
                 stop: { tokens.append(Self.breakToken) })
@@ -404,7 +404,7 @@ struct LintRun {
             if word == "-" || word == "–" || word == "—" || word == "|" || word == "from" || word == "at" { break }
             if word.hasPrefix("(") || word.hasPrefix("|") { break }
             head.append(String(word))
-            if word.hasSuffix(",") || word.contains("|") || word.contains("(") { break }
+            if word.hasSuffix(",") || word.contains(where: { $0 == "|" || $0 == "(" }) { break }
         }
         if Tokenizer.words(head.joined(separator: " ")).contains(where: { rule.teamWords.contains($0) }) {
             self.add(rule, line: nameLine, start: nameStart, match: name, suggestion: rule.spec.suggestion)

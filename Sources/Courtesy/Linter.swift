@@ -61,8 +61,9 @@ public struct Linter: Sendable {
     }
 }
 
-/// A rule with its patterns compiled and its word lists ready for lookups.
-struct CompiledRule: Sendable {
+/// A rule with its patterns compiled and its word lists ready for lookups. A class, so the
+/// per-draft loops share it instead of copying its many fields.
+final class CompiledRule: Sendable {
     let spec: RuleSpec
     let scopes: Set<DraftScope>
     let patterns: [CompiledPattern]
@@ -121,5 +122,25 @@ final class CompiledPattern: @unchecked Sendable {
             literal = nil  // `<?` or `x*` may match without the character
         }
         self.requiredByte = literal.map { UInt8($0.value) }
+    }
+}
+
+extension Linter {
+    /// Every rule's own examples that do not behave: a `must_fire` draft on which the rule is
+    /// silent, or a `must_not_fire` draft on which it fires. Empty when the pack is sound; a
+    /// deployment can run this after layering its own rules.
+    public func exampleFailures() -> [String] {
+        var failures: [String] = []
+        for rule in self.pack.rules where rule.enabled {
+            for example in rule.mustFire
+            where !self.lint(example, context: rule.exampleContext).contains(where: { $0.rule == rule.id }) {
+                failures.append("\(rule.file):\(rule.line ?? 0): rule `\(rule.id)` does not fire on: \(example)")
+            }
+            for example in rule.mustNotFire
+            where self.lint(example, context: rule.exampleContext).contains(where: { $0.rule == rule.id }) {
+                failures.append("\(rule.file):\(rule.line ?? 0): rule `\(rule.id)` fires on: \(example)")
+            }
+        }
+        return failures
     }
 }
