@@ -1,10 +1,11 @@
 import Foundation
+import MailParsing
 
 /// Reads labeled mail for training and evaluation: a folder with one sub-folder per category,
 /// each holding `.eml` files (`corpus/train/refund/001.eml`). Reviewers' corrections use the
 /// same layout, so they are simply another folder.
 public enum ClassifierCorpus {
-    /// Every labeled message under `directory`, in a fixed order (categories, then file names)
+    /// Every labeled message under `directory`, parsed with `MailParser` (GMime), in a fixed order (categories, then file names)
     /// so training on the same folder always gives the same model.
     /// - Throws: `ClassifierError.unreadableInput` for a missing folder or an unreadable file,
     ///   `.noTrainingData` when there are no `.eml` files at all.
@@ -15,6 +16,7 @@ public enum ClassifierCorpus {
             throw ClassifierError.unreadableInput(directory, "no such folder")
         }
         let root = URL(fileURLWithPath: directory)
+        let parser = MailParser()
         var samples: [LabeledText] = []
         for folder in try contents(of: root) {
             var folderIsDirectory: ObjCBool = false
@@ -29,8 +31,14 @@ public enum ClassifierCorpus {
                 } catch {
                     throw ClassifierError.unreadableInput(file.path, error.localizedDescription)
                 }
-                let (subject, text) = try LabeledMailReader.read(data, path: file.path)
-                samples.append(LabeledText(category: category, subject: subject, text: text))
+                let message: InboundMessage
+                do {
+                    message = try parser.parse(data)
+                } catch {
+                    throw ClassifierError.unreadableInput(file.path, "not a readable message (\(error))")
+                }
+                // Only the customer's own words, as the classifier sees them in production.
+                samples.append(LabeledText(category: category, subject: message.subject, text: message.text.ownWords))
             }
         }
         guard !samples.isEmpty else { throw ClassifierError.noTrainingData(directory) }

@@ -140,3 +140,50 @@ import Testing
         #expect(evaluation.macroF1 >= 0.90, "\(evaluation.report)")
     }
 }
+
+@Suite struct ClassifierCorpusTests {
+    @Test func readsOwnWordsAndSubjectPerCategoryFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tact-corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("praise")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let mail = """
+            From: Ann <ann@example.org>\r
+            To: support@shop.example\r
+            Subject: Re: Your refund\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            Thank you, that was quick!\r
+            \r
+            On Mon, 2 Mar 2026, Support <support@shop.example> wrote:\r
+            > Your refund of 40 pounds has been issued.\r
+
+            """
+        try Data(mail.utf8).write(to: folder.appendingPathComponent("1.eml"))
+        try Data("ignored".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let samples = try ClassifierCorpus.load(directory: root.path)
+        #expect(samples.count == 1)
+        #expect(samples.first?.category == .praise)
+        #expect(samples.first?.subject == "Re: Your refund")
+        #expect(samples.first?.text.contains("Thank you") == true)
+        #expect(samples.first?.text.contains("issued") == false)
+    }
+
+    @Test func missingOrEmptyFolderIsAnError() throws {
+        #expect(throws: ClassifierError.self) { try ClassifierCorpus.load(directory: "/nonexistent/tact") }
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("tact-empty-\(getpid())")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(throws: ClassifierError.self) { try ClassifierCorpus.load(directory: empty.path) }
+    }
+
+    @Test func shippedModelIsWhatTrainingTheCorpusGives() throws {
+        // Reproducibility: the shipped file is exactly `tact train` on corpus/train with the rules.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let samples = try ClassifierCorpus.load(directory: root.appendingPathComponent("corpus/train").path)
+        let rules = try PhraseRules(contentsOfFile: root.appendingPathComponent("config/classifier-rules.txt").path)
+        let trained = try ClassifierModel.train(samples, rules: rules)
+        #expect(trained == (try ClassifierModel.shipped()))
+    }
+}
