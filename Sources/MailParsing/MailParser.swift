@@ -97,7 +97,9 @@ public struct MailParser: Sendable {
             to: Self.mailboxes(g_mime_message_get_to(message)),
             cc: Self.mailboxes(g_mime_message_get_cc(message)),
             returnPath: returnPath,
-            date: g_mime_message_get_date(message).map { Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix($0))) },
+            date: g_mime_message_get_date(message).map {
+                Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix($0)))
+            },
             subject: g_mime_message_get_subject(message).map { String(cString: $0) } ?? "",
             body: body,
             bodySource: source,

@@ -56,7 +56,8 @@ import Testing
     @Test func prefersPlainTextAndListsNestedAttachments() throws {
         let message = try Fixture.parse("nested-attachments")
         #expect(message.bodySource == .plain)
-        #expect(message.body.trimmingCharacters(in: .whitespacesAndNewlines) == "The box arrived crushed. Photos attached.")
+        let body = message.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(body == "The box arrived crushed. Photos attached.")
         #expect(message.attachments.map(\.name) == ["box.jpg", "reçu.pdf"])
         #expect(message.attachments.map(\.mimeType) == ["image/jpeg", "application/pdf"])
         // Decoded sizes: 51 bytes of JPEG header, 23 bytes of PDF, not the base64 lengths.
