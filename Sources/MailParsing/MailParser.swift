@@ -80,7 +80,7 @@ public struct MailParser: Sendable {
             truncated = true
         }
 
-        let returnPath = headers.first { $0.name.caseInsensitiveCompare("Return-Path") == .orderedSame }
+        let returnPath = headers.first { $0.hasName("return-path") }
             .map { Self.returnPathAddress($0.value) }
         var report: DeliveryReport?
         if walk.deliveryStatus != nil || walk.mimeTypes.first == "multipart/report" {

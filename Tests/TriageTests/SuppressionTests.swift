@@ -4,7 +4,7 @@ import Testing
 import Triage
 
 /// Builds a parsed message from header lines and a body.
-func message(_ headers: String, body: String = "Hello, where is my order?") throws -> InboundMessage {
+private func message(_ headers: String, body: String = "Hello, where is my order?") throws -> InboundMessage {
     let text = headers + "\nContent-Type: text/plain; charset=utf-8\n\n" + body + "\n"
     return try MailParser().parse(Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8))
 }
