@@ -124,3 +124,30 @@ import Testing
         #expect(throws: MailParseError.noHeaders) { try MailParser().parse(Data("just some words\n".utf8)) }
     }
 }
+
+@Suite struct CharsetLabelTests {
+    @Test func latin1LabelIsReadAsWindows1252LikeBrowsersDo() throws {
+        let message = try Fixture.parse("mislabelled-latin1-windows1252")
+        #expect(message.body.contains("he said “hello” – café € 5"))
+        #expect(!message.body.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
+    }
+
+    @Test func undeclaredEightBitLatin1IsNotReplacementCharacters() throws {
+        let message = try Fixture.parse("undeclared-charset-latin1")
+        #expect(message.body.contains("undeclared café latin1"))
+        #expect(!message.body.contains("\u{FFFD}"))
+    }
+
+    @Test func usASCIILabelOverUTF8BytesIsReadAsUTF8() throws {
+        #expect(try Fixture.parse("us-ascii-label-utf8-body").body.contains("Não recebi a encomenda."))
+    }
+
+    @Test func moreMalformedEncodedWordsAreDecoded() throws {
+        let message = try Fixture.parse("mislabelled-latin1-windows1252")
+        // "utf8" without the dash, raw 8-bit latin-1 beside an encoded word, a space inside an
+        // encoded word, and an encoded word glued to plain text.
+        #expect(message.from?.name == "Jürgen Müller")
+        #expect(message.subject.hasPrefix("hello world and "))
+        #expect(message.subject.hasSuffix("xày €"))
+    }
+}
