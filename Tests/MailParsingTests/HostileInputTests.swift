@@ -130,6 +130,26 @@ import Testing
         #expect(HTMLText.render("<p>a</p>\u{0}<p>b") .contains("a"))
     }
 
+    @Test func bodiesMadeOfMarkerLikeLinesSplitInLinearTime() throws {
+        let clock = ContinuousClock()
+        let blank = clock.measure { _ = MessageText(splitting: String(repeating: "\n", count: 200_000)) }
+        let headers = clock.measure { _ = MessageText(splitting: String(repeating: "From: x\nTo: y\n", count: 20_000)) }
+        let quotes = clock.measure { _ = MessageText(splitting: String(repeating: "> quoted\n", count: 100_000)) }
+        #expect(blank < .seconds(2))
+        #expect(headers < .seconds(3))
+        #expect(quotes < .seconds(2))
+    }
+
+    @Test func deeplyNestedBlockquotesStayLinear() {
+        let html = String(repeating: "<p>a</p><blockquote>", count: 3_000) + "bottom"
+        let clock = ContinuousClock()
+        var text = ""
+        let elapsed = clock.measure { text = HTMLText.render(html) }
+        #expect(elapsed < .seconds(2))
+        #expect(text.contains("> > > > > > > > a"))
+        #expect(text.contains("bottom"))
+    }
+
     @Test func parsesFromManyThreadsAtOnce() async throws {
         let data = try Fixture.data("nested-attachments")
         let subjects = await withTaskGroup(of: String.self) { group in
