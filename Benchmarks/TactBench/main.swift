@@ -14,6 +14,7 @@ let all: [Benchmark] = [
     // One line per benchmark, e.g. `imapFetchBenchmark,`.
     classifyBenchmark,
     lintBenchmark,
+    parseBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

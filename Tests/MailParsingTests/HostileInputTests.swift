@@ -6,7 +6,9 @@ import Testing
 /// and never crashes the process.
 @Suite struct HostileInputTests {
     /// Parses `data` and returns the outcome with how long it took.
-    private func outcome(_ data: Data, limits: ParseLimits = .default) -> (Result<InboundMessage, MailParseError>, Duration) {
+    private func outcome(
+        _ data: Data, limits: ParseLimits = .default
+    ) -> (Result<InboundMessage, MailParseError>, Duration) {
         let clock = ContinuousClock()
         var result: Result<InboundMessage, MailParseError>!
         let elapsed = clock.measure {
@@ -57,14 +59,18 @@ import Testing
         // Blanks before the colon do not hide a header from the count.
         let spaced = Data(String(repeating: "Content-Type : text/plain\r\n", count: 10).utf8)
         let small = ParseLimits(maxBytes: 1_000, maxDepth: 4, maxParts: 5, maxTextCharacters: 100)
-        #expect(throws: MailParseError.tooManyParts(count: 10, limit: 5)) { try self.outcome(spaced, limits: small).0.get() }
+        #expect(throws: MailParseError.tooManyParts(count: 10, limit: 5)) {
+            try self.outcome(spaced, limits: small).0.get()
+        }
     }
 
     @Test func fiftyMegabytesAreCutAtTheSizeLimitInBoundedTime() throws {
         var data = Data("From: Jane Doe <jane@example.com>\r\nSubject: big\r\nMIME-Version: 1.0\r\n".utf8)
-        data += Data("Content-Type: multipart/mixed; boundary=\"z\"\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\n".utf8)
+        data += Data("Content-Type: multipart/mixed; boundary=\"z\"\r\n\r\n".utf8)
+        data += Data("--z\r\nContent-Type: text/plain\r\n\r\n".utf8)
         data += Data("Please see the attached log.\r\n--z\r\nContent-Type: application/octet-stream\r\n".utf8)
-        data += Data("Content-Disposition: attachment; filename=\"log.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n".utf8)
+        data += Data("Content-Disposition: attachment; filename=\"log.bin\"\r\n".utf8)
+        data += Data("Content-Transfer-Encoding: base64\r\n\r\n".utf8)
         let line = Data((String(repeating: "QUJD", count: 19) + "\r\n").utf8)
         data.reserveCapacity(50 * 1024 * 1024 + line.count)
         while data.count < 50 * 1024 * 1024 { data += line }
@@ -100,6 +106,9 @@ import Testing
         #expect(values > 100)
     }
 
+    private static let mailPrefix = Array(
+        "From: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n".utf8)
+
     @Test func randomBinaryInputGivesAValueOrATypedError() {
         var generator = SplitMix64(seed: 0x7AC7)
         var errors = 0
@@ -107,7 +116,7 @@ import Testing
             let count = Int(generator.next() % 8_192)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             // Half the inputs start like mail, so GMime's MIME code sees binary content too.
-            if round.isMultiple(of: 2) { bytes = Array("From: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n".utf8) + bytes }
+            if round.isMultiple(of: 2) { bytes = Self.mailPrefix + bytes }
             if case .failure = self.outcome(Data(bytes)).0 { errors += 1 }
         }
         #expect(errors >= 1)
@@ -119,6 +128,26 @@ import Testing
         let table = String(repeating: "<table><tr><td>", count: 5_000) + "cell"
         _ = HTMLText.render(table)
         #expect(HTMLText.render("<p>a</p>\u{0}<p>b") .contains("a"))
+    }
+
+    @Test func bodiesMadeOfMarkerLikeLinesSplitInLinearTime() throws {
+        let clock = ContinuousClock()
+        let blank = clock.measure { _ = MessageText(splitting: String(repeating: "\n", count: 200_000)) }
+        let headers = clock.measure { _ = MessageText(splitting: String(repeating: "From: x\nTo: y\n", count: 20_000)) }
+        let quotes = clock.measure { _ = MessageText(splitting: String(repeating: "> quoted\n", count: 100_000)) }
+        #expect(blank < .seconds(2))
+        #expect(headers < .seconds(3))
+        #expect(quotes < .seconds(2))
+    }
+
+    @Test func deeplyNestedBlockquotesStayLinear() {
+        let html = String(repeating: "<p>a</p><blockquote>", count: 3_000) + "bottom"
+        let clock = ContinuousClock()
+        var text = ""
+        let elapsed = clock.measure { text = HTMLText.render(html) }
+        #expect(elapsed < .seconds(2))
+        #expect(text.contains("> > > > > > > > a"))
+        #expect(text.contains("bottom"))
     }
 
     @Test func parsesFromManyThreadsAtOnce() async throws {

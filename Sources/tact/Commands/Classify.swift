@@ -20,7 +20,9 @@ struct Classify: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a readable summary.")
     var json = false
 
-    @Option(name: .customLong("own-address"), help: "One of our own addresses (repeatable): mail from it is never answered.")
+    @Option(
+        name: .customLong("own-address"),
+        help: "One of our own addresses (repeatable): mail from it is never answered.")
     var ownAddresses: [String] = []
 
     @Option(name: .customLong("never-acknowledge"), help: "An address or domain never to acknowledge (repeatable).")
