@@ -508,6 +508,9 @@ exceptions = [
     "can't wait", "cannot wait", "can not wait", "can't thank", "cannot thank", "can't believe", "can't imagine",
     "cannot imagine", "can't recommend", "can't find", "cannot find", "can't see", "cannot see", "can't tell",
     "i can't wait", "can't apologise", "can't apologize", "can't say how", "not possible without you",
+    "unable to find|see|locate|reproduce|spot", "not able to find|see|locate|reproduce|spot",
+    "can't locate|reproduce|spot", "cannot locate|reproduce|spot", "impossible to overstate|say|tell|imagine",
+    "not possible to overstate|say|tell",
 ]
 alternatives = [
     "instead", "what i can do", "what we can do", "alternatively", "alternative", "i can offer", "we can offer",
@@ -523,6 +526,8 @@ must_fire = [
 must_not_fire = [
     "We can't refund it after 60 days, but what I can do instead is offer store credit.",
     "I can't wait to hear how the new lens works for you.",
+    "I am unable to find any fault on your account, and I cannot see a second charge.",
+    "It is impossible to overstate how much your feedback helped.",
     "We cannot refund orders after 60 days. Would you prefer a replacement or store credit?",
 ]
 
