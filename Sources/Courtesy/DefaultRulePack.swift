@@ -243,7 +243,8 @@ message = "This word can sound condescending, as if the answer were obvious and 
 principle = "explain clearly without condescending (seed 000 rule 3)"
 suggestion = "leave the word out and give the steps plainly"
 phrases = [
-    "obviously", "simply", "clearly", "of course", "as you should know", "as you should be aware",
+    "obviously", "clearly", "of course",
+    "simply click|restart|reboot|log|login|sign|go|open|select|enter|type|follow|reset|update|reinstall|install|try|use|read|check|press|tap|download|refresh|clear|visit|delete|uninstall|change|switch|hit|scroll|copy|paste|add|remove|turn", "as you should know", "as you should be aware",
     "as you know", "as you are aware", "as you're aware", "it's easy", "it is easy", "it's simple", "it is simple",
     "it's very easy", "it is very easy", "it's really easy", "it's really simple", "all you have to do",
     "all you need to do is",
@@ -260,6 +261,7 @@ exception_patterns = ['(?:^|[.!?]\s+)of course\s*[,!]']
 must_fire = [
     "Obviously the invoice is attached.",
     "Simply restart the router.",
+    "Then simply click Save.",
     "Just click the blue button.",
     "As you should know, refunds take five days.",
     "You will of course need to log in first.",
@@ -272,6 +274,7 @@ must_not_fire = [
     "Let me just confirm the address with you.",
     "To explain this more clearly, here are the steps.",
     "Click the blue button to download the invoice.",
+    "The app simply works offline too.",
 ]
 
 [[rule]]
@@ -475,7 +478,7 @@ phrases = [
 exceptions = [
     "as soon as", "speak soon", "talk soon", "see you soon",
     "get well soon", "chat soon", "money back guarantee", "price guarantee", "guarantee period", "100% refund",
-    "100% of",
+    "100% of", "shortly after|before", "soon after", "our|the|your|a|this guarantee", "guarantee covers|cover",
 ]
 must_fire = [
     "We will get back to you soon.",
@@ -488,6 +491,7 @@ must_not_fire = [
     "I'll email you by Thursday 5 pm with the tracking number.",
     "As soon as the courier confirms, I'll send you the tracking link.",
     "Your jacket is covered by our money-back guarantee.",
+    "Our guarantee covers the pump, and you will get an email shortly after the courier scans it.",
 ]
 
 [[rule]]
