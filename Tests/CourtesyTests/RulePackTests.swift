@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func unknownRuleKindNamesFileLineAndTheKnownKinds() throws {
-        let error = try #require(self.error(Self.valid.replacingOccurrences(of: "\"existence\"", with: "\"exitsence\"")))
+        let text = Self.valid.replacingOccurrences(of: "\"existence\"", with: "\"exitsence\"")
+        let error = try #require(self.error(text))
         #expect(error.file == "pack.toml")
         #expect(error.line == 3)
         #expect(error.problem == "unknown rule kind `exitsence` in rule `first`")
@@ -67,7 +68,8 @@ import Testing
     }
 
     @Test func wrongValueTypeNamesTheKey() throws {
-        let error = try #require(self.error(Self.valid.replacingOccurrences(of: "phrases = [\"cheese\"]", with: "phrases = 3")))
+        let text = Self.valid.replacingOccurrences(of: "phrases = [\"cheese\"]", with: "phrases = 3")
+        let error = try #require(self.error(text))
         #expect(error.line == 7)
         #expect(error.problem.contains("rule[0].phrases"))
     }
@@ -149,7 +151,8 @@ import Testing
     @Test func overridingAnUnknownRuleOrRedefiningOneIsAnError() throws {
         #expect(throws: RulePackError.self) { try self.layered("[override.no-such-rule]\nenabled = false\n") }
         do throws(RulePackError) {
-            _ = try Fixture.defaultPack().layered(withText: "\n[[rule]]\nid = \"arguing\"\nkind = \"existence\"\nseverity = \"error\"\n"
+            _ = try Fixture.defaultPack().layered(
+                withText: "\n[[rule]]\nid = \"arguing\"\nkind = \"existence\"\nseverity = \"error\"\n"
                 + "message = \"m\"\nprinciple = \"p\"\nphrases = [\"x\"]\n", file: "local.toml")
             Issue.record("redefining a rule must fail")
         } catch {

@@ -5,7 +5,8 @@ import Testing
     let linter = Fixture.linter
 
     @Test func quotedLinesAreNeverLinted() {
-        let draft = "Hi Jane,\n\nThank you for the photos.\n\n> You are wrong and this is your fault!!\n> TODO\n\nBest,\nPriya"
+        let draft =
+            "Hi Jane,\n\nThank you for the photos.\n\n> You are wrong and this is your fault!!\n> TODO\n\nBest,\nPriya"
         #expect(self.linter.lint(draft).isEmpty)
     }
 
@@ -31,7 +32,8 @@ import Testing
     }
 
     @Test func genericGreetingIsOnlyAGreetingOnTheFirstLine() {
-        let body = "Hi Sam,\n\nThanks for asking. The letter starts with \"Dear customer\" in our template.\n\nBest,\nPriya"
+        let body =
+            "Hi Sam,\n\nThanks for asking. The letter starts with \"Dear customer\" in our template.\n\nBest,\nPriya"
         #expect(!self.linter.lint(body).rules().contains("generic-greeting"))
         let greeting = "Dear customer,\n\nThanks for asking.\n\nBest,\nPriya"
         #expect(self.linter.lint(greeting).first { $0.rule == "generic-greeting" }?.line == 1)
@@ -82,7 +84,8 @@ import Testing
     }
 
     @Test func stripRemovesIgnoreLinesAndKeepsEverythingElseExactly() {
-        #expect(IgnoreDirective.strip(self.draft) == "Hi Jane,\n\nThanks! The IMPORTANT part: no problem.\n\nBest,\nPriya\n")
+        let stripped = "Hi Jane,\n\nThanks! The IMPORTANT part: no problem.\n\nBest,\nPriya\n"
+        #expect(IgnoreDirective.strip(self.draft) == stripped)
         #expect(IgnoreDirective.strip("Hi\r\nTACT: IGNORE shouting\r\nBye\r\n") == "Hi\r\nBye\r\n")
         let untouched = "Hi Jane,\n\nThe contact: ignore this.\n> quoted\n"
         #expect(IgnoreDirective.strip(untouched) == untouched)
