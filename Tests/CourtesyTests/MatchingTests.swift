@@ -26,6 +26,11 @@ import Testing
         #expect(self.where_("Thanks. It worked as I said. Already explained is the fix.").isEmpty)
     }
 
+    @Test func patternMatchesAfterATypographicApostropheKeepTheirColumn() {
+        #expect(self.where_("Thanks. It’s due on [DATE], and it’s paid.") == ["unfilled-placeholder@1:21 [DATE]"])
+        #expect(self.where_("Thanks, it’s fine. You’ll of course need a login.") == ["condescending@1:27 of course"])
+    }
+
     @Test func columnsCountCharactersNotBytes() {
         #expect(self.where_("Thanks — café déjà vu, no worries.") == ["no-problem@1:24 no worries"])
         #expect(self.where_("Thanks 🎉 no problem") == ["no-problem@1:10 no problem"])
