@@ -167,3 +167,17 @@ import Testing
         #expect(throws: RulePackError.self) { try RulePack(text: "[override.x]\nenabled = false\n", file: "a.toml") }
     }
 }
+
+@Suite struct ExtendsDefaultTests {
+    @Test func fileThatExtendsTheDefaultIsLayeredOverIt() throws {
+        let pack = try RulePack(text: "extends = \"default\"\n[override.no-problem]\nenabled = false\n", file: "d.toml")
+        let linter = Linter(pack: pack)
+        #expect(linter.lint("Thanks, no problem.").isEmpty)
+        #expect(linter.lint("Thanks. As I already explained, it shipped.").rules() == ["arguing"])
+        #expect(pack.files == ["<default pack>", "d.toml"])
+    }
+
+    @Test func unknownBaseIsAnError() throws {
+        #expect(throws: RulePackError.self) { try RulePack(text: "extends = \"strict\"\n", file: "d.toml") }
+    }
+}

@@ -146,3 +146,17 @@ import Testing
         #expect(result.stdout.contains("\"local-only\""))
     }
 }
+
+@Suite struct LintDeploymentLayerTests {
+    @Test func rulesFileThatExtendsTheDefaultSwitchesOneRuleOffAndKeepsTheRest() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tact-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rules = directory.appendingPathComponent("local.toml")
+        try Data("extends = \"default\"\n\n[override.no-problem]\nenabled = false\n".utf8).write(to: rules)
+        let draft = Data("Hi Jane,\n\nThanks, no problem. As I already explained, it shipped.\n\nBest,\nPriya\n".utf8)
+        let result = try TactBinary.run(["lint", "--rules", rules.path, "--json"], input: draft)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\"arguing\""))
+        #expect(!result.stdout.contains("\"no-problem\""))
+    }
+}
