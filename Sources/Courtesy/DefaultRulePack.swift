@@ -9,6 +9,7 @@ extension RulePack {
 # Users' documentation of each rule: docs/COURTESY.md. Keys and kinds are described there too.
 #
 # A deployment changes this pack in its own file, layered over it, never by editing this one:
+#   extends = "default"
 #   [override.no-problem]
 #   severity = "suggestion"          # or enabled = false, add_phrases = ["no dramas"], ...
 #
