@@ -54,6 +54,19 @@ import Testing
         #expect(findings.first?.match == "The Support Team")
     }
 
+    @Test func aWrappedOnWroteLineStartsTheQuoteToo() {
+        let draft = "Hi Jane,\n\nThanks!\n\nOn Mon, 3 Jun 2024 at 09:12, Jane Doe <\njane@example.com> wrote:\nNo problem"
+        #expect(self.linter.lint(draft).isEmpty)
+    }
+
+    @Test func aFirstLineOfJustTheNameIsAGreetingThatUsesIt() {
+        let context = LintContext(firstName: "Jane")
+        #expect(self.linter.lint("Jane,\n\nThanks for the photos.", context: context).isEmpty)
+        #expect(self.linter.lint("Dear Jane Doe,\n\nThanks for the photos.", context: context).isEmpty)
+        let other = self.linter.lint("Customer,\n\nThanks for the photos.", context: context)
+        #expect(other.map { "\($0.rule)@\($0.line):\($0.column)" } == ["use-first-name@1:1"])
+    }
+
     @Test func carriageReturnLineEndingsKeepColumns() {
         let findings = self.linter.lint("Hi Jane,\r\n\r\nThanks, no problem.\r\n")
         #expect(findings.map { "\($0.rule)@\($0.line):\($0.column)" } == ["no-problem@3:9"])
