@@ -28,8 +28,10 @@ private func runLintBenchmark(_ arguments: [String]) async throws {
     // CPU time of this thread: the machine is shared, so wall time undercounts one core's speed.
     let cpu = threadCPUSeconds() - cpuStart
     print("lint: \(drafts.count) drafts of ~\(bytes) bytes, \(linter.pack.rules.count) rules, one thread")
-    print("lint: \(linted) drafts in \(String(format: "%.2f", elapsed)) s wall = \(Int(Double(linted) / elapsed)) drafts/s")
-    print("lint: \(String(format: "%.2f", cpu)) s CPU = \(Int(Double(linted) / cpu)) drafts per CPU-second (findings: \(findings))")
+    let wall = String(format: "%.2f", elapsed)
+    print("lint: \(linted) drafts in \(wall) s wall = \(Int(Double(linted) / elapsed)) drafts/s")
+    let cpuText = String(format: "%.2f", cpu)
+    print("lint: \(cpuText) s CPU = \(Int(Double(linted) / cpu)) drafts per CPU-second (findings: \(findings))")
 }
 
 private func threadCPUSeconds() -> Double {
@@ -39,7 +41,8 @@ private func threadCPUSeconds() -> Double {
 }
 
 enum LintBenchmarkDrafts {
-    static let context = LintContext(category: "complaint", sentiment: "negative", firstName: "Jane", askedHowAreYou: true)
+    static let context = LintContext(
+        category: "complaint", sentiment: "negative", firstName: "Jane", askedHowAreYou: true)
 
     static let paragraphs = [
         "Thank you for getting in touch about your order, and I'm sorry the parcel arrived with a cracked lid. "

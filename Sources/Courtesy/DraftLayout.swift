@@ -42,7 +42,11 @@ struct DraftLayout {
             else { continue }
             let text = Self.text(bytes, range)
             let trimmed = text.trimmingSpaces
-            if Self.isQuoteIntroduction(trimmed) {
+            // Mail clients wrap a long "On …, Jane <jane@…> wrote:" over two lines.
+            let wrapped =
+                trimmed.hasPrefix("On ") && number + 1 < self.lines.count
+                && Self.text(bytes, self.lines[number + 1]).trimmingSpaces.hasSuffix("wrote:")
+            if Self.isQuoteIntroduction(trimmed) || wrapped {
                 quotedFrom = number
                 break
             } else if let ids = IgnoreDirective.ruleIDs(in: trimmed) {
@@ -66,7 +70,9 @@ struct DraftLayout {
         for number in 0..<ownEnd where self.roles[number] == .scope(.body) {
             if Self.firstNonSpace(bytes, self.lines[number]) == nil { continue }
             let text = Self.text(bytes, self.lines[number]).normalisedLine
-            if greetings.contains(where: { text.startsWithWords($0) }) {
+            // A short first line ending in a comma is a greeting too: "Jane," or "Jane Doe,".
+            let nameOnly = text.count <= 40 && text.hasSuffix(",") && !text.dropLast().contains(",")
+            if nameOnly || greetings.contains(where: { text.startsWithWords($0) }) {
                 self.roles[number] = .scope(.greeting)
                 greetingLine = number
             }

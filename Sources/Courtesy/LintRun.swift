@@ -240,9 +240,11 @@ struct LintRun {
                 for match in pattern.regex.matches(in: text, range: whole) where match.range.length > 0 {
                     if covered.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) { continue }
                     covered.append(match.range)
-                    let start = String.Index(utf16Offset: match.range.location, in: text)
-                    let end = String.Index(utf16Offset: match.range.location + match.range.length, in: text)
+                    // Offsets in UTF-16 are the same in `text` and the original line (’ and '
+                    // are one unit each); String indices are not, so make them in the original.
                     let original = DraftLayout.text(self.bytes, range)
+                    let start = String.Index(utf16Offset: match.range.location, in: original)
+                    let end = String.Index(utf16Offset: match.range.location + match.range.length, in: original)
                     let column = original[..<start].count + 1
                     self.output.append(
                         Finding(

@@ -168,7 +168,9 @@ struct PhrasePattern {
         self.positions = []
         for chunk in phrase.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             if chunk.contains("|") {
-                let options = chunk.split(separator: "|").compactMap { Tokenizer.words(String($0), keepCase: keepCase).first }
+                let options = chunk.split(separator: "|").compactMap {
+                    Tokenizer.words(String($0), keepCase: keepCase).first
+                }
                 if !options.isEmpty { self.positions.append(options) }
             } else {
                 for word in Tokenizer.words(String(chunk), keepCase: keepCase) { self.positions.append([word]) }

@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func unknownRuleKindNamesFileLineAndTheKnownKinds() throws {
-        let error = try #require(self.error(Self.valid.replacingOccurrences(of: "\"existence\"", with: "\"exitsence\"")))
+        let text = Self.valid.replacingOccurrences(of: "\"existence\"", with: "\"exitsence\"")
+        let error = try #require(self.error(text))
         #expect(error.file == "pack.toml")
         #expect(error.line == 3)
         #expect(error.problem == "unknown rule kind `exitsence` in rule `first`")
@@ -67,7 +68,8 @@ import Testing
     }
 
     @Test func wrongValueTypeNamesTheKey() throws {
-        let error = try #require(self.error(Self.valid.replacingOccurrences(of: "phrases = [\"cheese\"]", with: "phrases = 3")))
+        let text = Self.valid.replacingOccurrences(of: "phrases = [\"cheese\"]", with: "phrases = 3")
+        let error = try #require(self.error(text))
         #expect(error.line == 7)
         #expect(error.problem.contains("rule[0].phrases"))
     }
@@ -149,7 +151,8 @@ import Testing
     @Test func overridingAnUnknownRuleOrRedefiningOneIsAnError() throws {
         #expect(throws: RulePackError.self) { try self.layered("[override.no-such-rule]\nenabled = false\n") }
         do throws(RulePackError) {
-            _ = try Fixture.defaultPack().layered(withText: "\n[[rule]]\nid = \"arguing\"\nkind = \"existence\"\nseverity = \"error\"\n"
+            _ = try Fixture.defaultPack().layered(
+                withText: "\n[[rule]]\nid = \"arguing\"\nkind = \"existence\"\nseverity = \"error\"\n"
                 + "message = \"m\"\nprinciple = \"p\"\nphrases = [\"x\"]\n", file: "local.toml")
             Issue.record("redefining a rule must fail")
         } catch {
@@ -162,5 +165,19 @@ import Testing
 
     @Test func overrideInABasePackIsRejected() throws {
         #expect(throws: RulePackError.self) { try RulePack(text: "[override.x]\nenabled = false\n", file: "a.toml") }
+    }
+}
+
+@Suite struct ExtendsDefaultTests {
+    @Test func fileThatExtendsTheDefaultIsLayeredOverIt() throws {
+        let pack = try RulePack(text: "extends = \"default\"\n[override.no-problem]\nenabled = false\n", file: "d.toml")
+        let linter = Linter(pack: pack)
+        #expect(linter.lint("Thanks, no problem.").isEmpty)
+        #expect(linter.lint("Thanks. As I already explained, it shipped.").rules() == ["arguing"])
+        #expect(pack.files == ["<default pack>", "d.toml"])
+    }
+
+    @Test func unknownBaseIsAnError() throws {
+        #expect(throws: RulePackError.self) { try RulePack(text: "extends = \"strict\"\n", file: "d.toml") }
     }
 }

@@ -5,7 +5,8 @@ import Testing
     let linter = Fixture.linter
 
     @Test func quotedLinesAreNeverLinted() {
-        let draft = "Hi Jane,\n\nThank you for the photos.\n\n> You are wrong and this is your fault!!\n> TODO\n\nBest,\nPriya"
+        let draft =
+            "Hi Jane,\n\nThank you for the photos.\n\n> You are wrong and this is your fault!!\n> TODO\n\nBest,\nPriya"
         #expect(self.linter.lint(draft).isEmpty)
     }
 
@@ -31,7 +32,8 @@ import Testing
     }
 
     @Test func genericGreetingIsOnlyAGreetingOnTheFirstLine() {
-        let body = "Hi Sam,\n\nThanks for asking. The letter starts with \"Dear customer\" in our template.\n\nBest,\nPriya"
+        let body =
+            "Hi Sam,\n\nThanks for asking. The letter starts with \"Dear customer\" in our template.\n\nBest,\nPriya"
         #expect(!self.linter.lint(body).rules().contains("generic-greeting"))
         let greeting = "Dear customer,\n\nThanks for asking.\n\nBest,\nPriya"
         #expect(self.linter.lint(greeting).first { $0.rule == "generic-greeting" }?.line == 1)
@@ -50,6 +52,19 @@ import Testing
         let findings = self.linter.lint(draft)
         #expect(findings.map { "\($0.rule)@\($0.line):\($0.column)" } == ["impersonal-signoff@6:1"])
         #expect(findings.first?.match == "The Support Team")
+    }
+
+    @Test func aWrappedOnWroteLineStartsTheQuoteToo() {
+        let draft = "Hi Jane,\n\nThanks!\n\nOn Mon, 3 Jun 2024 at 09:12, Jane Doe <\njane@example.com> wrote:\nNo problem"
+        #expect(self.linter.lint(draft).isEmpty)
+    }
+
+    @Test func aFirstLineOfJustTheNameIsAGreetingThatUsesIt() {
+        let context = LintContext(firstName: "Jane")
+        #expect(self.linter.lint("Jane,\n\nThanks for the photos.", context: context).isEmpty)
+        #expect(self.linter.lint("Dear Jane Doe,\n\nThanks for the photos.", context: context).isEmpty)
+        let other = self.linter.lint("Customer,\n\nThanks for the photos.", context: context)
+        #expect(other.map { "\($0.rule)@\($0.line):\($0.column)" } == ["use-first-name@1:1"])
     }
 
     @Test func carriageReturnLineEndingsKeepColumns() {
@@ -82,7 +97,8 @@ import Testing
     }
 
     @Test func stripRemovesIgnoreLinesAndKeepsEverythingElseExactly() {
-        #expect(IgnoreDirective.strip(self.draft) == "Hi Jane,\n\nThanks! The IMPORTANT part: no problem.\n\nBest,\nPriya\n")
+        let stripped = "Hi Jane,\n\nThanks! The IMPORTANT part: no problem.\n\nBest,\nPriya\n"
+        #expect(IgnoreDirective.strip(self.draft) == stripped)
         #expect(IgnoreDirective.strip("Hi\r\nTACT: IGNORE shouting\r\nBye\r\n") == "Hi\r\nBye\r\n")
         let untouched = "Hi Jane,\n\nThe contact: ignore this.\n> quoted\n"
         #expect(IgnoreDirective.strip(untouched) == untouched)
