@@ -122,10 +122,16 @@ struct ClassifierWeights: Sendable {
     }
 
     func score(subject: String, text: String, evidenceCount: Int) -> ScoredText {
-        let signals = Signals(subject: subject, text: text)
+        let subjectWords = ClassifierTokenizer.wordHashes(subject, sentenceBreaks: true)
+        let textWords = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
+        // Only the sentiment of the signals is needed for the context features.
+        let whole = subject.isEmpty ? text : subject + "\n" + text
+        let sentiment = Signals.sentiment(
+            words: subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords,
+            intensity: Signals.intensity(of: whole), hasQuestion: whole.utf8.contains(0x3F))
         return score(
-            subjectWords: ClassifierTokenizer.subjectWordHashes(subject), textWords: ClassifierTokenizer.wordHashes(text),
-            context: ClassifierVocabulary.contextFeatures(sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
+            subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
+            context: ClassifierVocabulary.contextFeatures(sentiment: sentiment, asks: ClassifierVocabulary.asks(text)),
             evidenceCount: evidenceCount)
     }
 
