@@ -126,9 +126,10 @@ struct ClassifierWeights: Sendable {
         let textWords = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
         // Only the sentiment of the signals is needed for the context features.
         let whole = subject.isEmpty ? text : subject + "\n" + text
+        let (intensity, hasQuestion) = Signals.scanTyping(whole)
         let sentiment = Signals.sentiment(
-            words: subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords,
-            intensity: Signals.intensity(of: whole), hasQuestion: whole.utf8.contains(0x3F))
+            words: subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords,
+            intensity: intensity, hasQuestion: hasQuestion)
         return score(
             subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
             context: ClassifierVocabulary.contextFeatures(sentiment: sentiment, asks: ClassifierVocabulary.asks(text)),
