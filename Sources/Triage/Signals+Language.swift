@@ -74,7 +74,8 @@ extension Signals {
         var latin = 0
         var scripts: [String: Int] = [:]
         // Pure ASCII text is Latin; only other text needs its scalars read.
-        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        var copy = text
+        let ascii = copy.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
         for scalar in ascii ? "".unicodeScalars : text.unicodeScalars {
             let value = scalar.value
             if value < 0x80 {
