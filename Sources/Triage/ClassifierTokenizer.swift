@@ -16,12 +16,7 @@ enum ClassifierTokenizer {
     }
 
     /// The hashes of the normalised words of `text`, in order.
-    static func wordHashes(_ text: String) -> [UInt64] {
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(text.utf8.count / 5)
-        forEachWord(text, keepText: false, sentenceBreaks: false) { hashes.append($0.hash) }
-        return hashes
-    }
+    static func wordHashes(_ text: String) -> [UInt64] { wordHashes(text, sentenceBreaks: false) }
 
     /// The hash that `wordHashes(_:sentenceBreaks:)` puts where a sentence ends; no word has it.
     static let sentenceBreak: UInt64 = 1
@@ -29,10 +24,68 @@ enum ClassifierTokenizer {
     /// Word hashes with `sentenceBreak` after each ".", "!", "?", ";" or line break, for
     /// signals that must not read across sentences.
     static func wordHashes(_ text: String, sentenceBreaks: Bool) -> [UInt64] {
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(text.utf8.count / 4)
-        forEachWord(text, keepText: false, sentenceBreaks: sentenceBreaks) { hashes.append($0.hash) }
-        return hashes
+        // The hot path of classification: the same rules as `forEachWord`, without closures or
+        // text, so nothing is retained or allocated per word.
+        var text = text
+        return text.withUTF8 { bytes -> [UInt64] in
+            var hashes: [UInt64] = []
+            hashes.reserveCapacity(bytes.count / 4 + 1)
+            let count = bytes.count
+            var index = 0
+            var hash = fnvOffset
+            var length = 0
+            var hasDigit = false
+            @inline(__always) func finish() {
+                if length > 0 { hashes.append(hasDigit ? numberHash : hash) }
+                hash = fnvOffset
+                length = 0
+                hasDigit = false
+            }
+            while index < count {
+                var byte = bytes[index]
+                if byte < 0x80 {
+                    if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                        if byte <= 0x39 { hasDigit = true }
+                        hash = (hash ^ UInt64(byte)) &* fnvPrime
+                        length += 1
+                    } else if byte == 0x27, length > 0, index + 1 < count, isWordByte(bytes[index + 1]),
+                        bytes[index + 1] < 0x80
+                    {
+                        // Apostrophe inside a word: dropped.
+                    } else {
+                        finish()
+                        if sentenceBreaks && (byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B || byte == 0x0A)
+                        {
+                            hashes.append(sentenceBreak)
+                        }
+                    }
+                    index += 1
+                    continue
+                }
+                if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
+                    if length > 0, bytes[index + 1] == 0x80, bytes[index + 2] == 0x99, index + 3 < count,
+                        isWordByte(bytes[index + 3]), bytes[index + 3] < 0x80
+                    {
+                        index += 3  // typographic apostrophe inside a word
+                        continue
+                    }
+                    finish()
+                    index += 3
+                    continue
+                }
+                if byte == 0xC2, index + 1 < count, bytes[index + 1] < 0xC0 {
+                    finish()
+                    index += 2
+                    continue
+                }
+                hash = (hash ^ UInt64(byte)) &* fnvPrime
+                length += 1
+                index += 1
+            }
+            finish()
+            return hashes
+        }
     }
 
     /// The normalised words of `text`, in order (for training and rules, where speed matters less).

@@ -41,5 +41,8 @@ extension ClassifierVocabulary {
     }
 
     /// Whether the customer's own words ask something (a question mark).
-    static func asks(_ text: String) -> Bool { text.utf8.contains(0x3F) }
+    static func asks(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.contains(0x3F) }
+    }
 }

@@ -122,10 +122,17 @@ struct ClassifierWeights: Sendable {
     }
 
     func score(subject: String, text: String, evidenceCount: Int) -> ScoredText {
-        let signals = Signals(subject: subject, text: text)
+        let subjectWords = ClassifierTokenizer.wordHashes(subject, sentenceBreaks: true)
+        let textWords = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
+        // Only the sentiment of the signals is needed for the context features.
+        let whole = subject.isEmpty ? text : subject + "\n" + text
+        let (intensity, hasQuestion) = Signals.scanTyping(whole)
+        let sentiment = Signals.sentiment(
+            words: subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords,
+            intensity: intensity, hasQuestion: hasQuestion)
         return score(
-            subjectWords: ClassifierTokenizer.subjectWordHashes(subject), textWords: ClassifierTokenizer.wordHashes(text),
-            context: ClassifierVocabulary.contextFeatures(sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
+            subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
+            context: ClassifierVocabulary.contextFeatures(sentiment: sentiment, asks: ClassifierVocabulary.asks(text)),
             evidenceCount: evidenceCount)
     }
 

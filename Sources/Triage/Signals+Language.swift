@@ -73,7 +73,10 @@ extension Signals {
     static func language(of text: String, words: [UInt64]) -> String {
         var latin = 0
         var scripts: [String: Int] = [:]
-        for scalar in text.unicodeScalars {
+        // Pure ASCII text is Latin; only other text needs its scalars read.
+        var copy = text
+        let ascii = copy.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
+        for scalar in ascii ? "".unicodeScalars : text.unicodeScalars {
             let value = scalar.value
             if value < 0x80 {
                 if (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A { latin += 1 }
@@ -84,11 +87,12 @@ extension Signals {
             }
         }
         let nonLatin = scripts.values.reduce(0, +)
-        if nonLatin > latin {
+        if !ascii, nonLatin > latin {
             if scripts["ja", default: 0] > 0 { return "ja" }
             return scripts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
         }
         var hits = [Int](repeating: 0, count: languageMarkers.count)
+        let markerBits = markerBits
         for word in words {
             guard let bits = markerBits.row(word) else { continue }
             for index in hits.indices where bits & Int32(1 << index) != 0 { hits[index] += 1 }

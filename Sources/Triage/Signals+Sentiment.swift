@@ -2,45 +2,44 @@ extension Signals {
     /// How loudly the message is typed: a point for each run of two or more "!" (or "?!"), and
     /// a point for every three shouted words (all capitals, three letters or more), so a
     /// single acronym like "ASAP" or "PDF" does not count as shouting.
-    static func intensity(of text: String) -> Int {
+    static func intensity(of text: String) -> Int { scanTyping(text).intensity }
+
+    /// One pass over the bytes for the loudness and for whether a "?" occurs. Capitals are
+    /// counted for ASCII letters; a word with other letters is never taken for shouting, which
+    /// avoids decoding Unicode properties for every character of every mail.
+    static func scanTyping(_ text: String) -> (intensity: Int, hasQuestion: Bool) {
         var exclamationRuns = 0
         var run = 0
         var shouted = 0
         var letters = 0
         var upper = 0
-        func endWord() {
-            if letters >= 3 && upper == letters { shouted += 1 }
-            letters = 0
-            upper = 0
-        }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value == 0x21 {
-                run += 1
-            } else if value != 0x3F || run == 0 {
-                if run >= 2 { exclamationRuns += 1 }
-                run = 0
-            }
-            // ASCII is decided without the (slow) Unicode property tables.
-            if value < 0x80 {
-                if value >= 0x41 && value <= 0x5A {
+        var hasQuestion = false
+        var text = text
+        // `withUTF8` gives a plain buffer; the `utf8` view's iterator is several times slower.
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                if byte == 0x21 {
+                    run += 1
+                } else if byte != 0x3F || run == 0 {
+                    if run >= 2 { exclamationRuns += 1 }
+                    run = 0
+                }
+                if byte == 0x3F { hasQuestion = true }
+                if byte >= 0x41 && byte <= 0x5A {
                     letters += 1
                     upper += 1
-                } else if value >= 0x61 && value <= 0x7A {
+                } else if (byte >= 0x61 && byte <= 0x7A) || byte >= 0xC0 {
                     letters += 1
-                } else {
-                    endWord()
+                } else if byte < 0x80 {
+                    if letters >= 3 && upper == letters { shouted += 1 }
+                    letters = 0
+                    upper = 0
                 }
-            } else if scalar.properties.isAlphabetic {
-                letters += 1
-                if scalar.properties.isUppercase { upper += 1 }
-            } else {
-                endWord()
             }
         }
-        endWord()
+        if letters >= 3 && upper == letters { shouted += 1 }
         if run >= 2 { exclamationRuns += 1 }
-        return exclamationRuns + shouted / 3
+        return (exclamationRuns + shouted / 3, hasQuestion)
     }
 
     static let positiveWords: [String: Double] = [
@@ -88,6 +87,10 @@ extension Signals {
         var positive = 0.0
         var negative = 0.0
         var sinceNegator = Int.max
+        // Globals read once: each access of a lazy static costs a check in the loop.
+        let negators = negators
+        let positiveTable = positiveTable
+        let negativeTable = negativeTable
         for (index, word) in words.enumerated() {
             if word == ClassifierTokenizer.sentenceBreak {
                 sinceNegator = Int.max

@@ -54,9 +54,9 @@ public struct Signals: Codable, Equatable, Sendable {
     init(subject: String, text: String, subjectWords: [UInt64], textWords: [UInt64]) {
         let whole = subject.isEmpty ? text : subject + "\n" + text
         let words = subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords
-        let intensity = Self.intensity(of: whole)
+        let (intensity, hasQuestion) = Self.scanTyping(whole)
         self.init(
-            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: whole.utf8.contains(0x3F)),
+            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: hasQuestion),
             urgency: Self.urgency(words: words, intensity: intensity),
             asksHowAreYou: Self.asksHowAreYou(words: words),
             orderNumbers: Self.orderNumbers(in: whole),
