@@ -14,7 +14,8 @@ struct LintRun {
     let context: LintContext
     let layout: DraftLayout
     var tokens: [Token] = []
-    var hits: [Hit] = []
+    /// Phrase hits, one list per rule (indexed like `linter.rules`).
+    var hits: [[Hit]] = []
     var output: [Finding] = []
 
     init(linter: Linter, bytes: UnsafeBufferPointer<UInt8>, context: LintContext) {
@@ -89,6 +90,7 @@ struct LintRun {
     }
 
     private mutating func walk() {
+        self.hits = Array(repeating: [], count: self.linter.rules.count)
         let index = self.linter.index
         let tokens = self.tokens
         for start in tokens.indices where tokens[start].id >= 0 {
@@ -100,7 +102,7 @@ struct LintRun {
                 node = child
                 position += 1
                 for payload in index.payloads[Int(node)] where self.exactMatch(payload, start, position) {
-                    self.hits.append(Hit(start: start, end: position, payload: payload))
+                    self.hits[Int(payload.rule)].append(Hit(start: start, end: position, payload: payload))
                 }
             }
         }
@@ -136,8 +138,8 @@ struct LintRun {
         case .refusal:
             let refusals = self.reportable(rule: number, scopes: rule.scopes)
             guard !refusals.isEmpty else { return }
-            let offered = self.hits.contains {
-                $0.payload.rule == Int32(number) && $0.payload.role == .alternative
+            let offered = self.hits[number].contains {
+                $0.payload.role == .alternative
                     && rule.scopes.contains(Self.scope(self.tokens[$0.start].scope))
             }
             if !offered {
@@ -155,10 +157,9 @@ struct LintRun {
     /// The rule's phrase matches in its scopes that no exception covers, longest first where
     /// two overlap.
     private func reportable(rule number: Int, scopes: Set<DraftScope>) -> [Hit] {
-        let rule = Int32(number)
         var matches: [Hit] = []
         var exceptions: [Hit] = []
-        for hit in self.hits where hit.payload.rule == rule {
+        for hit in self.hits[number] {
             if hit.payload.role == .match {
                 if scopes.contains(Self.scope(self.tokens[hit.start].scope)) { matches.append(hit) }
             } else if hit.payload.role == .exception {
