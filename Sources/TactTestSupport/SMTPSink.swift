@@ -153,6 +153,8 @@ public final class SMTPSink: @unchecked Sendable {
         from aiosmtpd.smtp import SMTP
 
         port, root = int(sys.argv[1]), sys.argv[2]
+        # The parent may have blocked signals; SIGTERM is how the sink is told to stop.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         messages = os.path.join(root, "messages")
 
         def rule(stage):
@@ -194,7 +196,9 @@ public final class SMTPSink: @unchecked Sendable {
                 base = os.path.join(messages, "%06d" % self.count)
                 with open(base + ".eml", "wb") as f:
                     f.write(envelope.original_content)
-                record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "raw_path": base + ".eml"}
+                # aiosmtpd keeps the null sender as "<>"; recorded as "", as SMTPEnvelope spells it.
+                sender = "" if envelope.mail_from == "<>" else envelope.mail_from
+                record = {"mail_from": sender, "rcpt_tos": envelope.rcpt_tos, "raw_path": base + ".eml"}
                 with open(base + ".tmp", "w") as f:
                     json.dump(record, f)
                 os.rename(base + ".tmp", base + ".json")
