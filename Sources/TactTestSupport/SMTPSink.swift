@@ -115,6 +115,14 @@ public final class SMTPSink: @unchecked Sendable {
         try self.writeRules(rules)
     }
 
+    /// From the next transaction on, close the connection at `stage` without answering (for DATA:
+    /// after the whole message arrived), as a crash or a network cut would.
+    public func dropConnection(at stage: Stage) throws {
+        var rules = self.rules()
+        rules[stage] = "drop"
+        try self.writeRules(rules)
+    }
+
     /// From the next transaction on, accept everything again.
     public func acceptEverything() throws {
         try self.writeRules([:])
@@ -157,6 +165,15 @@ public final class SMTPSink: @unchecked Sendable {
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         messages = os.path.join(root, "messages")
 
+        def refusal(server, stage):
+            """The configured answer for stage, or None to go on. "drop" closes the connection
+            without answering, as a crash or network cut would."""
+            answer = rule(stage)
+            if answer == "drop":
+                server.transport.abort()
+                return "421 connection dropped"
+            return answer
+
         def rule(stage):
             try:
                 with open(os.path.join(root, "control")) as f:
@@ -173,7 +190,7 @@ public final class SMTPSink: @unchecked Sendable {
                 self.count = len([n for n in os.listdir(messages) if n.endswith(".json")])
 
             async def handle_MAIL(self, server, session, envelope, address, options):
-                answer = rule("MAIL")
+                answer = refusal(server, "MAIL")
                 if answer:
                     return answer
                 envelope.mail_from = address
@@ -181,7 +198,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 OK"
 
             async def handle_RCPT(self, server, session, envelope, address, options):
-                answer = rule("RCPT")
+                answer = refusal(server, "RCPT")
                 if answer:
                     return answer
                 envelope.rcpt_tos.append(address)
@@ -189,7 +206,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
-                answer = rule("DATA")
+                answer = refusal(server, "DATA")
                 if answer:
                     return answer
                 self.count += 1

@@ -100,6 +100,34 @@ private let trickyMessage = Data(
         }
     }
 
+    @Test func connectionLostAfterTheWholeMessageMayHaveBeenAccepted() async throws {
+        try await withSMTPSink { sink in
+            try sink.dropConnection(at: .data)
+            let failure = #expect(throws: SMTPFailure.self) {
+                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+            }
+            #expect(failure?.phase == .afterData)
+            #expect(failure?.dataMayHaveBeenAccepted == true, "resending could deliver it twice")
+            #expect(failure?.isTransient == true)
+            #expect(failure?.replyCode == nil)
+        }
+    }
+
+    @Test func connectionLostDuringTheEnvelopeWasNotAccepted() async throws {
+        try await withSMTPSink { sink in
+            try sink.dropConnection(at: .rcpt)
+            let failure = #expect(throws: SMTPFailure.self) {
+                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+            }
+            #expect(failure?.phase == .envelope)
+            #expect(failure?.dataMayHaveBeenAccepted == false)
+            #expect(failure?.isTransient == true)
+            try sink.acceptEverything()
+            _ = try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+            #expect(try sink.messages().count == 1)
+        }
+    }
+
     @Test func temporaryRefusalOfMailFromIsTransient() async throws {
         try await withSMTPSink { sink in
             try sink.answer(.mail, code: 421, text: "4.7.0 too many connections")
