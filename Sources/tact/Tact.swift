@@ -15,6 +15,7 @@ struct Tact: AsyncParsableCommand {
         version: TactVersion.current,
         subcommands: [
             // Subcommands are registered here, one line each.
+            ConfigCommand.self,
         ]
     )
 }
