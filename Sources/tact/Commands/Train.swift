@@ -102,6 +102,13 @@ struct Train: ParsableCommand {
     }
 
     private func printMisses(_ samples: [LabeledText], _ classifier: Classifier) {
+        let results = samples.map { classifier.classify(subject: $0.subject, text: $0.text) }
+        let right = zip(samples, results).filter { $0.category == $1.category }.map(\.1.confidence).sorted()
+        let wrong = zip(samples, results).filter { $0.category != $1.category }.map(\.1.confidence).sorted()
+        let threshold = classifier.options.uncertainBelow
+        print("\nconfidence: right \(right.filter { $0 < threshold }.count)/\(right.count) under \(threshold), "
+            + "wrong \(wrong.filter { $0 < threshold }.count)/\(wrong.count) under it; "
+            + "median right \(right.isEmpty ? 0 : right[right.count / 2])")
         for sample in samples {
             let result = classifier.classify(subject: sample.subject, text: sample.text)
             guard result.category != sample.category else { continue }
