@@ -68,6 +68,14 @@ let benchmarks: [Target] = [
         path: "Benchmarks/TactBench", swiftSettings: swiftSettings)
 ]
 
+// MARK: - Fuzzing (libFuzzer over the mail parser; run by scripts/fuzz-parser)
+
+let fuzzers: [Target] = [
+    .executableTarget(
+        name: "ParserFuzz", dependencies: ["MailParsing", "Triage"], path: "Fuzz/ParserFuzz",
+        swiftSettings: swiftSettings)
+]
+
 // MARK: - Tests (Swift Testing)
 
 let tests: [Target] = [
@@ -95,5 +103,5 @@ let package = Package(
         .executable(name: "tact", targets: ["tact"])
     ],
     dependencies: [argumentParser, tomlKit, grdb, mustache],
-    targets: cLibraries + modules + benchmarks + tests
+    targets: cLibraries + modules + benchmarks + fuzzers + tests
 )

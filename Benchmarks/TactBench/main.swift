@@ -13,6 +13,8 @@ struct Benchmark {
 let all: [Benchmark] = [
     // One line per benchmark, e.g. `imapFetchBenchmark,`.
     classifyBenchmark,
+    lintBenchmark,
+    parseBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

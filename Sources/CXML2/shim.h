@@ -11,9 +11,10 @@
 #include <libxml/tree.h>
 
 /// The parser options for hostile mail HTML: recover from any error, print nothing, never touch
-/// the network.
+/// the network, and no 256-level depth cap that would drop the rest of a deeply nested
+/// document (the walk in HTMLText bounds its own depth).
 static inline int tact_xml_html_mail_options(void) {
-    return HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+    return HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | XML_PARSE_HUGE;
 }
 
 /// xmlFree is a global function pointer, which Swift 6 refuses as shared mutable state.

@@ -9,6 +9,7 @@ extension RulePack {
 # Users' documentation of each rule: docs/COURTESY.md. Keys and kinds are described there too.
 #
 # A deployment changes this pack in its own file, layered over it, never by editing this one:
+#   extends = "default"
 #   [override.no-problem]
 #   severity = "suggestion"          # or enabled = false, add_phrases = ["no dramas"], ...
 #
@@ -243,7 +244,8 @@ message = "This word can sound condescending, as if the answer were obvious and 
 principle = "explain clearly without condescending (seed 000 rule 3)"
 suggestion = "leave the word out and give the steps plainly"
 phrases = [
-    "obviously", "simply", "clearly", "of course", "as you should know", "as you should be aware",
+    "obviously", "clearly", "of course",
+    "simply click|restart|reboot|log|login|sign|go|open|select|enter|type|follow|reset|update|reinstall|install|try|use|read|check|press|tap|download|refresh|clear|visit|delete|uninstall|change|switch|hit|scroll|copy|paste|add|remove|turn", "as you should know", "as you should be aware",
     "as you know", "as you are aware", "as you're aware", "it's easy", "it is easy", "it's simple", "it is simple",
     "it's very easy", "it is very easy", "it's really easy", "it's really simple", "all you have to do",
     "all you need to do is",
@@ -260,6 +262,7 @@ exception_patterns = ['(?:^|[.!?]\s+)of course\s*[,!]']
 must_fire = [
     "Obviously the invoice is attached.",
     "Simply restart the router.",
+    "Then simply click Save.",
     "Just click the blue button.",
     "As you should know, refunds take five days.",
     "You will of course need to log in first.",
@@ -272,6 +275,7 @@ must_not_fire = [
     "Let me just confirm the address with you.",
     "To explain this more clearly, here are the steps.",
     "Click the blue button to download the invoice.",
+    "The app simply works offline too.",
 ]
 
 [[rule]]
@@ -295,7 +299,8 @@ acronyms = [
     "CAD", "AUD", "CHF", "JPY", "NZD", "SEK", "NOK", "DKK", "INR", "UI", "UX", "AI", "CRM", "ERP", "ISP", "ATM",
     "BACS", "SEPA", "ACH", "DIY", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XL", "XXL", "XS", "ISBN", "EAN",
     "UPC", "IOS", "MAC", "NFC", "GPS", "WIFI", "LTE", "ASAP", "TODO", "XXX", "TBD", "FIXME", "CC", "BCC", "DM",
-    "PT", "ET", "CT", "MT", "AEST", "IST", "NY", "LA", "DC", "AWS", "SQL", "ZIP", "PTO", "NDA", "T&C",
+    "PT", "ET", "CT", "MT", "AEST", "IST", "NY", "LA", "DC", "AWS", "SQL", "ZIP", "PTO", "NDA", "QR", "EV",
+    "DVD", "CD", "HD", "UHD", "TBC", "POS", "VAT-ID", "MOT", "RSVP", "FYI",
 ]
 must_fire = [
     "Your order has NOT shipped yet.",
@@ -474,7 +479,7 @@ phrases = [
 exceptions = [
     "as soon as", "speak soon", "talk soon", "see you soon",
     "get well soon", "chat soon", "money back guarantee", "price guarantee", "guarantee period", "100% refund",
-    "100% of",
+    "100% of", "shortly after|before", "soon after", "our|the|your|a|this guarantee", "guarantee covers|cover",
 ]
 must_fire = [
     "We will get back to you soon.",
@@ -487,6 +492,7 @@ must_not_fire = [
     "I'll email you by Thursday 5 pm with the tracking number.",
     "As soon as the courier confirms, I'll send you the tracking link.",
     "Your jacket is covered by our money-back guarantee.",
+    "Our guarantee covers the pump, and you will get an email shortly after the courier scans it.",
 ]
 
 [[rule]]
@@ -507,6 +513,9 @@ exceptions = [
     "can't wait", "cannot wait", "can not wait", "can't thank", "cannot thank", "can't believe", "can't imagine",
     "cannot imagine", "can't recommend", "can't find", "cannot find", "can't see", "cannot see", "can't tell",
     "i can't wait", "can't apologise", "can't apologize", "can't say how", "not possible without you",
+    "unable to find|see|locate|reproduce|spot", "not able to find|see|locate|reproduce|spot",
+    "can't locate|reproduce|spot", "cannot locate|reproduce|spot", "impossible to overstate|say|tell|imagine",
+    "not possible to overstate|say|tell",
 ]
 alternatives = [
     "instead", "what i can do", "what we can do", "alternatively", "alternative", "i can offer", "we can offer",
@@ -522,6 +531,8 @@ must_fire = [
 must_not_fire = [
     "We can't refund it after 60 days, but what I can do instead is offer store credit.",
     "I can't wait to hear how the new lens works for you.",
+    "I am unable to find any fault on your account, and I cannot see a second charge.",
+    "It is impossible to overstate how much your feedback helped.",
     "We cannot refund orders after 60 days. Would you prefer a replacement or store credit?",
 ]
 

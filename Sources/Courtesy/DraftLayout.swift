@@ -29,11 +29,24 @@ struct DraftLayout {
         var quotedFrom = self.lines.count
         var signatureFrom: Int?
         for (number, range) in self.lines.enumerated() {
+            // Most lines are prose: look at raw bytes first, and make a String only for the
+            // few lines that may be a quote, a directive or a separator.
+            guard let first = Self.firstNonSpace(bytes, range) else { continue }
+            let byte = bytes[first]
+            if byte == UInt8(ascii: ">") {
+                self.roles[number] = .quoted
+                continue
+            }
+            guard byte == UInt8(ascii: "O") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "t")
+                || byte == UInt8(ascii: "T")
+            else { continue }
             let text = Self.text(bytes, range)
             let trimmed = text.trimmingSpaces
-            if trimmed.hasPrefix(">") {
-                self.roles[number] = .quoted
-            } else if Self.isQuoteIntroduction(trimmed) {
+            // Mail clients wrap a long "On …, Jane <jane@…> wrote:" over two lines.
+            let wrapped =
+                trimmed.hasPrefix("On ") && number + 1 < self.lines.count
+                && Self.text(bytes, self.lines[number + 1]).trimmingSpaces.hasSuffix("wrote:")
+            if Self.isQuoteIntroduction(trimmed) || wrapped {
                 quotedFrom = number
                 break
             } else if let ids = IgnoreDirective.ruleIDs(in: trimmed) {
@@ -55,36 +68,55 @@ struct DraftLayout {
         // The greeting is the first line of our own text, if it opens with a greeting word.
         var greetingLine: Int?
         for number in 0..<ownEnd where self.roles[number] == .scope(.body) {
+            if Self.firstNonSpace(bytes, self.lines[number]) == nil { continue }
             let text = Self.text(bytes, self.lines[number]).normalisedLine
-            if text.isEmpty { continue }
-            if greetings.contains(where: { text.startsWithWords($0) }) {
+            // A short first line ending in a comma is a greeting too: "Jane," or "Jane Doe,".
+            let nameOnly = text.count <= 40 && text.hasSuffix(",") && !text.dropLast().contains(",")
+            if nameOnly || greetings.contains(where: { text.startsWithWords($0) }) {
                 self.roles[number] = .scope(.greeting)
                 greetingLine = number
             }
             break
         }
         // The sign-off starts at the last closing phrase ("Best regards,") near the end.
+        let closingInitials = Set(closings.compactMap { $0.utf8.first })
         var nonBlankSeen = 0
         var number = ownEnd - 1
         while number > (greetingLine ?? -1), nonBlankSeen < 6 {
             defer { number -= 1 }
             guard self.roles[number] == .scope(.body) else { continue }
             let range = self.lines[number]
-            guard range.count < 120 else {
-                nonBlankSeen += 1
-                continue
-            }
-            let text = Self.text(bytes, range).normalisedLine
-            if text.isEmpty { continue }
+            if Self.firstNonSpace(bytes, range) == nil { continue }
             nonBlankSeen += 1
+            // Closings are short ("Best regards, Priya Shah") and start with a closing's letter.
+            guard range.count < 48, let first = Self.firstNonSpace(bytes, range),
+                closingInitials.contains(bytes[first] | 0x20)
+            else { continue }
+            let text = Self.text(bytes, range).normalisedLine
             let stripped = text.trimmingTrailingPunctuation
-            if closings.contains(where: { stripped == $0 || stripped.hasPrefix($0 + ",") }) {
+            // "Thanks!" as the draft's last words is prose; a closing ends in a comma, carries a
+            // name after a comma, or has a name line below it.
+            let hasNameBelow = (number + 1..<ownEnd).contains { Self.firstNonSpace(bytes, self.lines[$0]) != nil }
+            if closings.contains(where: { stripped == $0 || stripped.hasPrefix($0 + ",") }),
+                hasNameBelow || text.hasSuffix(",") || stripped.contains(",")
+            {
                 for line in number..<ownEnd where self.roles[line] == .scope(.body) {
                     self.roles[line] = .scope(.signOff)
                 }
                 break
             }
         }
+    }
+
+    /// The index of the first byte of `range` that is not a space or tab; `nil` for a blank line.
+    static func firstNonSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte != 0x20 && byte != 0x09 { return index }
+            index += 1
+        }
+        return nil
     }
 
     static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
@@ -105,7 +137,7 @@ struct DraftLayout {
     /// The first line (0-based) of `scope`, if the draft has one.
     func firstLine(of scope: DraftScope, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         for (number, role) in self.roles.enumerated() where role == .scope(scope) {
-            if !Self.text(bytes, self.lines[number]).trimmingSpaces.isEmpty { return number }
+            if Self.firstNonSpace(bytes, self.lines[number]) != nil { return number }
         }
         return nil
     }

@@ -27,14 +27,15 @@ public enum IgnoreDirective {
     /// // "Hi Jane,\nThe API is back.\n"
     /// ```
     public static func strip(_ draft: String) -> String {
-        var kept: [Substring] = []
+        // Split on scalars: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        var kept: [String] = []
         var removed = false
-        for line in draft.split(separator: "\n", omittingEmptySubsequences: false) {
-            let content = line.hasSuffix("\r") ? line.dropLast() : line
-            if self.ruleIDs(in: String(content)) != nil {
+        for line in draft.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = String(String.UnicodeScalarView(line))
+            if self.ruleIDs(in: text.hasSuffix("\r") ? String(text.unicodeScalars.dropLast()) : text) != nil {
                 removed = true
             } else {
-                kept.append(line)
+                kept.append(text)
             }
         }
         return removed ? kept.joined(separator: "\n") : draft

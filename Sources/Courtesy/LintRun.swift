@@ -14,7 +14,8 @@ struct LintRun {
     let context: LintContext
     let layout: DraftLayout
     var tokens: [Token] = []
-    var hits: [Hit] = []
+    /// Phrase hits, one list per rule (indexed like `linter.rules`).
+    var hits: [[Hit]] = []
     var output: [Finding] = []
 
     init(linter: Linter, bytes: UnsafeBufferPointer<UInt8>, context: LintContext) {
@@ -33,16 +34,20 @@ struct LintRun {
                 self.apply(kind, rule: rule, number: number)
             }
         }
-        var seen = Set<Finding>()
-        return self.output.filter { seen.insert($0).inserted }.sorted {
-            ($0.line, $0.column, $0.rule) < ($1.line, $1.column, $1.rule)
+        // A pattern and a phrase of one rule can find the same text; report it once.
+        let sorted = self.output.sorted {
+            ($0.line, $0.column, $0.rule, $0.match) < ($1.line, $1.column, $1.rule, $1.match)
         }
+        var unique: [Finding] = []
+        unique.reserveCapacity(sorted.count)
+        for finding in sorted where unique.last != finding { unique.append(finding) }
+        return unique
     }
 
     // MARK: - Words and phrase hits
 
     private mutating func tokenize() {
-        let vocabulary = self.linter.index.vocabulary
+        let index = self.linter.index
         var tokens: [Token] = []
         tokens.reserveCapacity(self.bytes.count / 4)
         var lastScope: DraftScope?
@@ -55,12 +60,12 @@ struct LintRun {
             lastScope = scope
             let line = Int32(number)
             let scopeCode = Self.code(scope)
-            Tokenizer.scan(
+            Tokenizer.scanBytes(
                 self.bytes, range,
-                word: { start, end, text, capitals in
+                word: { start, end, normalised, ascii, capitals in
                     tokens.append(
                         Token(
-                            id: vocabulary[text] ?? Token.unknown, line: line, start: Int32(start),
+                            id: index.id(of: normalised, ascii: ascii), line: line, start: Int32(start),
                             end: Int32(end), scope: scopeCode, isCapitals: capitals))
                 },
                 stop: { tokens.append(Self.breakToken) })
@@ -85,6 +90,7 @@ struct LintRun {
     }
 
     private mutating func walk() {
+        self.hits = Array(repeating: [], count: self.linter.rules.count)
         let index = self.linter.index
         let tokens = self.tokens
         for start in tokens.indices where tokens[start].id >= 0 {
@@ -96,7 +102,7 @@ struct LintRun {
                 node = child
                 position += 1
                 for payload in index.payloads[Int(node)] where self.exactMatch(payload, start, position) {
-                    self.hits.append(Hit(start: start, end: position, payload: payload))
+                    self.hits[Int(payload.rule)].append(Hit(start: start, end: position, payload: payload))
                 }
             }
         }
@@ -132,8 +138,8 @@ struct LintRun {
         case .refusal:
             let refusals = self.reportable(rule: number, scopes: rule.scopes)
             guard !refusals.isEmpty else { return }
-            let offered = self.hits.contains {
-                $0.payload.rule == Int32(number) && $0.payload.role == .alternative
+            let offered = self.hits[number].contains {
+                $0.payload.role == .alternative
                     && rule.scopes.contains(Self.scope(self.tokens[$0.start].scope))
             }
             if !offered {
@@ -151,10 +157,9 @@ struct LintRun {
     /// The rule's phrase matches in its scopes that no exception covers, longest first where
     /// two overlap.
     private func reportable(rule number: Int, scopes: Set<DraftScope>) -> [Hit] {
-        let rule = Int32(number)
         var matches: [Hit] = []
         var exceptions: [Hit] = []
-        for hit in self.hits where hit.payload.rule == rule {
+        for hit in self.hits[number] {
             if hit.payload.role == .match {
                 if scopes.contains(Self.scope(self.tokens[hit.start].scope)) { matches.append(hit) }
             } else if hit.payload.role == .exception {
@@ -165,7 +170,12 @@ struct LintRun {
         matches.sort { ($0.start, $1.end) < ($1.start, $0.end) }
         var kept: [Hit] = []
         for hit in matches {
-            if kept.contains(where: { $0.start <= hit.start && hit.end <= $0.end }) { continue }
+            // Overlapping matches of one rule are one finding over their union:
+            // "because you didn't" + "you didn't include" → "because you didn't include".
+            if let last = kept.last, hit.start < last.end {
+                if hit.end > last.end { kept[kept.count - 1].end = hit.end }
+                continue
+            }
             let excepted = exceptions.contains { exception in
                 let overlaps = exception.start < hit.end && hit.start < exception.end
                 let containsIt = hit.start <= exception.start && exception.end <= hit.end
@@ -222,15 +232,20 @@ struct LintRun {
         for (number, range) in self.layout.lines.enumerated() {
             guard case .scope(let scope) = self.layout.roles[number], rule.scopes.contains(scope) else { continue }
             var line: String?
+            var covered: [NSRange] = []  // a later pattern's match inside an earlier one is the same finding
             for pattern in rule.patterns {
                 if let byte = pattern.requiredByte, !self.bytes[range].contains(byte) { continue }
                 let text = line ?? self.lineString(number)
                 line = text
                 let whole = NSRange(location: 0, length: text.utf16.count)
                 for match in pattern.regex.matches(in: text, range: whole) where match.range.length > 0 {
-                    let start = String.Index(utf16Offset: match.range.location, in: text)
-                    let end = String.Index(utf16Offset: match.range.location + match.range.length, in: text)
+                    if covered.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) { continue }
+                    covered.append(match.range)
+                    // Offsets in UTF-16 are the same in `text` and the original line (’ and '
+                    // are one unit each); String indices are not, so make them in the original.
                     let original = DraftLayout.text(self.bytes, range)
+                    let start = String.Index(utf16Offset: match.range.location, in: original)
+                    let end = String.Index(utf16Offset: match.range.location + match.range.length, in: original)
                     let column = original[..<start].count + 1
                     self.output.append(
                         Finding(
@@ -259,8 +274,8 @@ struct LintRun {
             }
         }
         var suggestion = rule.spec.suggestion
-        if let name = self.context.firstName {
-            suggestion = suggestion?.replacingOccurrences(of: "{first_name}", with: name)
+        if let name = self.context.firstName, rule.suggestionNamesCustomer, let template = suggestion {
+            suggestion = template.replacingOccurrences(of: "{first_name}", with: name)
         }
         guard let anchor else {
             self.output.append(
@@ -281,15 +296,18 @@ struct LintRun {
     /// scopes. A phrase needing an unknown name never matches.
     private func hasNamePhrase(_ rule: CompiledRule) -> Bool {
         guard let name = self.context.firstName, !name.allSatisfy(\.isWhitespace) else { return false }
-        for phrase in rule.spec.phrases where phrase.contains("{first_name}") {
-            let words = Tokenizer.words(phrase.replacingOccurrences(of: "{first_name}", with: name))
+        for phrase in rule.namePhrases {
+            let words = Tokenizer.words(phrase.before + " " + name + " " + phrase.after)
             guard !words.isEmpty else { continue }
+            let lengths = words.map(\.utf8.count)
             var position = 0
             while position + words.count <= self.tokens.count {
                 var matched = true
                 for offset in 0..<words.count {
                     let token = self.tokens[position + offset]
-                    if token.isBreak || !rule.scopes.contains(Self.scope(token.scope))
+                    // Compare lengths first: building the word's text is the expensive part.
+                    if token.isBreak || Int(token.end - token.start) < lengths[offset]
+                        || !rule.scopes.contains(Self.scope(token.scope))
                         || Tokenizer.words(self.text(Int(token.start), Int(token.end))).first != words[offset]
                     {
                         matched = false
@@ -333,14 +351,15 @@ struct LintRun {
         for (number, range) in self.layout.lines.enumerated() {
             guard case .scope(let scope) = self.layout.roles[number], rule.scopes.contains(scope) else { continue }
             var index = range.lowerBound
+            let table = rule.characterTable
             while index < range.upperBound {
                 let byte = self.bytes[index]
-                guard rule.characters.contains(byte) else {
+                guard table[Int(byte)] else {
                     index += 1
                     continue
                 }
                 var end = index + 1
-                while end < range.upperBound, rule.characters.contains(self.bytes[end]) { end += 1 }
+                while end < range.upperBound, table[Int(self.bytes[end])] { end += 1 }
                 if end - index > rule.spec.maxRun {
                     self.add(
                         rule, line: number, start: index, match: self.text(index, end),
@@ -383,11 +402,14 @@ struct LintRun {
         let nameEnd = self.layout.lines[nameLine].upperBound
         let name = self.text(nameStart, nameEnd).trimmingSpaces
         // Only the first part names the writer: "Priya Shah, Support Team" is personal.
-        var head = Substring(name)
-        for separator in [",", "|", " - ", " – ", " — ", "(", " from ", " at "] {
-            if let range = head.range(of: separator) { head = head[..<range.lowerBound] }
+        var head: [String] = []
+        for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            if word == "-" || word == "–" || word == "—" || word == "|" || word == "from" || word == "at" { break }
+            if word.hasPrefix("(") || word.hasPrefix("|") { break }
+            head.append(String(word))
+            if word.hasSuffix(",") || word.contains(where: { $0 == "|" || $0 == "(" }) { break }
         }
-        if Tokenizer.words(String(head)).contains(where: { rule.teamWords.contains($0) }) {
+        if Tokenizer.words(head.joined(separator: " ")).contains(where: { rule.teamWords.contains($0) }) {
             self.add(rule, line: nameLine, start: nameStart, match: name, suggestion: rule.spec.suggestion)
         }
     }
@@ -411,7 +433,15 @@ struct LintRun {
     /// so offsets in it are offsets in the original line.
     private func lineString(_ number: Int) -> String {
         let range = self.layout.lines[number]
-        return DraftLayout.text(self.bytes, range).replacingOccurrences(of: "’", with: "'")
+        let text = DraftLayout.text(self.bytes, range)
+        var curly = false
+        for index in range where self.bytes[index] == 0xE2 && index + 2 < range.upperBound
+            && self.bytes[index + 1] == 0x80 && self.bytes[index + 2] == 0x99
+        {
+            curly = true
+            break
+        }
+        return curly ? String(text.map { $0 == "’" ? "'" : $0 }) : text
     }
 
     private func utf16Count(_ start: Int, _ end: Int) -> Int {

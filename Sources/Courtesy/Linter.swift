@@ -61,14 +61,19 @@ public struct Linter: Sendable {
     }
 }
 
-/// A rule with its patterns compiled and its word lists ready for lookups.
-struct CompiledRule: Sendable {
+/// A rule with its patterns compiled and its word lists ready for lookups. A class, so the
+/// per-draft loops share it instead of copying its many fields.
+final class CompiledRule: Sendable {
     let spec: RuleSpec
     let scopes: Set<DraftScope>
     let patterns: [CompiledPattern]
     let exceptionPatterns: [CompiledPattern]
     let acronyms: Set<String>
-    let characters: Set<UInt8>
+    /// For each byte, whether it is one of the `repetition` characters.
+    let characterTable: [Bool]
+    /// Phrases naming the customer, split around `{first_name}`.
+    let namePhrases: [(before: String, after: String)]
+    let suggestionNamesCustomer: Bool
     let teamWords: Set<String>
     let message: String
 
@@ -79,7 +84,14 @@ struct CompiledRule: Sendable {
         self.patterns = spec.patterns.compactMap { CompiledPattern($0, options: options) }
         self.exceptionPatterns = spec.exceptionPatterns.compactMap { CompiledPattern($0, options: options) }
         self.acronyms = Set(spec.acronyms)
-        self.characters = Set(spec.characters.utf8)
+        var table = [Bool](repeating: false, count: 256)
+        for byte in spec.characters.utf8 { table[Int(byte)] = true }
+        self.characterTable = table
+        self.suggestionNamesCustomer = spec.suggestion?.range(of: "{first_name}") != nil
+        self.namePhrases = spec.phrases.compactMap { phrase in
+            guard let range = phrase.range(of: "{first_name}") else { return nil }
+            return (String(phrase[..<range.lowerBound]), String(phrase[range.upperBound...]))
+        }
         self.teamWords = Set(spec.teamWords.flatMap { Tokenizer.words($0) })
         self.message = "\(spec.message) (\(spec.principle))"
     }
@@ -110,5 +122,25 @@ final class CompiledPattern: @unchecked Sendable {
             literal = nil  // `<?` or `x*` may match without the character
         }
         self.requiredByte = literal.map { UInt8($0.value) }
+    }
+}
+
+extension Linter {
+    /// Every rule's own examples that do not behave: a `must_fire` draft on which the rule is
+    /// silent, or a `must_not_fire` draft on which it fires. Empty when the pack is sound; a
+    /// deployment can run this after layering its own rules.
+    public func exampleFailures() -> [String] {
+        var failures: [String] = []
+        for rule in self.pack.rules where rule.enabled {
+            for example in rule.mustFire
+            where !self.lint(example, context: rule.exampleContext).contains(where: { $0.rule == rule.id }) {
+                failures.append("\(rule.file):\(rule.line ?? 0): rule `\(rule.id)` does not fire on: \(example)")
+            }
+            for example in rule.mustNotFire
+            where self.lint(example, context: rule.exampleContext).contains(where: { $0.rule == rule.id }) {
+                failures.append("\(rule.file):\(rule.line ?? 0): rule `\(rule.id)` fires on: \(example)")
+            }
+        }
+        return failures
     }
 }

@@ -21,6 +21,10 @@ struct PhraseIndex: Sendable {
     }
 
     private(set) var vocabulary: [String: Int32] = [:]
+    /// ASCII words by a 64-bit hash of their bytes, with the bytes to confirm a hit: hashing
+    /// bytes is much cheaper than making and hashing a String for every word of every draft.
+    private var asciiIDs: [UInt64: Int32] = [:]
+    private var asciiWords: [[UInt8]] = []
     private var edges: [UInt64: Int32] = [:]
     private(set) var payloads: [[Payload]] = [[]]
     /// Case-sensitive phrases, word positions with their alternatives in original case.
@@ -62,6 +66,33 @@ struct PhraseIndex: Sendable {
         if let id = self.vocabulary[word] { return id }
         let id = Int32(self.vocabulary.count)
         self.vocabulary[word] = id
+        let bytes = Array(word.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            self.asciiIDs[Self.hash(bytes)] = id
+            self.asciiWords.append(bytes)
+        } else {
+            self.asciiWords.append([])
+        }
+        return id
+    }
+
+    /// FNV-1a, 64 bits.
+    @inline(__always)
+    static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    /// The id of a normalised draft word, or `Token.unknown`.
+    @inline(__always)
+    func id(of word: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Int32 {
+        guard ascii else {
+            return self.vocabulary[String(decoding: word, as: UTF8.self).lowercased()] ?? Token.unknown
+        }
+        guard let id = self.asciiIDs[Self.hash(word)], self.asciiWords[Int(id)].elementsEqual(word) else {
+            return Token.unknown
+        }
         return id
     }
 

@@ -16,7 +16,9 @@ extension RulePack {
             return (try RulePack(contentsOfFile: explicitFile), explicitFile)
         }
         for path in Self.searchPaths {
-            let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: currentDirectory).appendingPathComponent(path).path
+            let full =
+                path.hasPrefix("/")
+                ? path : URL(fileURLWithPath: currentDirectory).appendingPathComponent(path).path
             if FileManager.default.fileExists(atPath: full) {
                 return (try RulePack(contentsOfFile: full), full)
             }

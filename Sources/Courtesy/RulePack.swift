@@ -19,13 +19,23 @@ public struct RulePack: Sendable {
     /// The files this pack was read from, base first.
     public private(set) var files: [String]
 
-    /// Reads a rule pack from TOML text.
+    /// Reads a rule pack from TOML text. A file with `extends = "default"` is a deployment's
+    /// layer: the result is the default pack with the file layered over it.
     /// - Parameters:
     ///   - text: the TOML document.
     ///   - file: the name used in error messages.
     /// - Throws: `RulePackError` naming the file, line and fix.
     public init(text: String, file: String) throws(RulePackError) {
         let (document, source) = try Self.decode(text, file: file)
+        if let base = document.extends {
+            guard base == "default" else {
+                throw RulePackError(
+                    file: file, line: source.anyKey("extends"), problem: "unknown base pack `\(base)`",
+                    fix: "write extends = \"default\" to layer this file over the default pack, or remove it")
+            }
+            self = try Self.standard().layered(withText: text, file: file)
+            return
+        }
         if let overrides = document.override, let id = overrides.keys.sorted().first {
             throw RulePackError(
                 file: file, line: source.overrideHeader(id),

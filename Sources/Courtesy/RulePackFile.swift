@@ -3,6 +3,8 @@ import TOMLKit
 /// The shape of a rule-pack file as TOML, decoded strictly (an unknown key is an error, so a
 /// typo never silently disables part of a rule). Validation happens in `RulePack`.
 struct RulePackFile: Decodable {
+    /// `extends = "default"`: this file is a deployment's layer over the built-in default pack.
+    var extends: String?
     var scopes: ScopesFile?
     var rule: [RuleFile]?
     var override: [String: OverrideFile]?

@@ -31,28 +31,49 @@ public enum DraftScope: String, Sendable, CaseIterable, Codable {
 
 /// A rule as written in a rule pack: plain data, validated by `RulePack`, compiled by `Linter`.
 public struct RuleSpec: Sendable, Equatable {
+    /// The rule's public, never-changing name (`no-problem`).
     public var id: String
+    /// The checks the rule makes; each reads its own keys below.
     public var kinds: [RuleKind]
+    /// How much a finding matters.
     public var severity: Severity
+    /// Why a finding is a problem, in plain words.
     public var message: String
+    /// The customer-service principle (and seed) behind the rule, named in every finding.
     public var principle: String
+    /// The parts of the draft the rule looks at; the first present one anchors "missing" findings.
     public var scopes: [DraftScope]
+    /// Whether `phrases` and `patterns` match case-sensitively (markers always do).
     public var caseSensitive: Bool
+    /// Word sequences; a position `a|b` accepts either word; `{first_name}` is the customer's name.
     public var phrases: [String]
+    /// ICU regular expressions, matched line by line.
     public var patterns: [String]
+    /// Phrases in which a match is not a finding ("I just checked").
     public var exceptions: [String]
+    /// Regular expressions in which a match is not a finding.
     public var exceptionPatterns: [String]
+    /// What to write instead, shown with every finding of the rule.
     public var suggestion: String?
     /// Substitution pairs, phrase → replacement, in file order.
     public var replace: [(phrase: String, replacement: String)]
+    /// For `refusal`: phrases that offer an alternative and so silence the rule.
     public var alternatives: [String]
+    /// For `placeholder`: words that mark unfinished text, matched in capitals only (`TODO`).
     public var markers: [String]
+    /// For `capitals`: words in capitals that are not shouting (`API`).
     public var acronyms: [String]
+    /// For `capitals`: the fewest letters a word in capitals needs to count.
     public var minLength: Int
+    /// For `repetition`: the characters whose runs are checked.
     public var characters: String
+    /// For `repetition`: the longest run allowed.
     public var maxRun: Int
+    /// For `signoff-name`: words that make a sign-off name a team's rather than a person's.
     public var teamWords: [String]
+    /// For `context`: when the rule applies.
     public var when: ContextCondition?
+    /// `false` when a deployment switched the rule off.
     public var enabled: Bool
     /// Drafts on which this rule must fire (at least one finding of this rule).
     public var mustFire: [String]

@@ -1,8 +1,11 @@
 /// How much a finding matters: `error` blocks sending until a person fixes or overrides it,
 /// `warning` is shown in review and blocks automatic sending, `suggestion` is advice only.
 public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Advice only.
     case suggestion
+    /// Shown in review; blocks automatic sending.
     case warning
+    /// Blocks sending until a person fixes or overrides it.
     case error
 
     private var rank: Int {

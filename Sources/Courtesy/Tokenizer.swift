@@ -72,6 +72,24 @@ enum Tokenizer {
         word: (_ start: Int, _ end: Int, _ normalised: String, _ capitals: Bool) -> Void,
         stop: () -> Void
     ) {
+        self.scanBytes(
+            bytes, range, keepCase: keepCase,
+            word: { start, end, normalised, ascii, capitals in
+                var text = String(decoding: normalised, as: UTF8.self)
+                if !ascii && !keepCase { text = text.lowercased() }
+                word(start, end, text, capitals)
+            }, stop: stop)
+    }
+
+    /// Like `scan`, but hands over the normalised word as bytes (lowercased only where ASCII,
+    /// so `ascii == false` words still need `lowercased()`): the linter's hot path looks ASCII
+    /// words up without making a String.
+    static func scanBytes(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, keepCase: Bool = false,
+        word: (_ start: Int, _ end: Int, _ normalised: UnsafeBufferPointer<UInt8>, _ ascii: Bool, _ capitals: Bool)
+            -> Void,
+        stop: () -> Void
+    ) {
         var index = range.lowerBound
         let end = range.upperBound
         var buffer: [UInt8] = []
@@ -123,9 +141,8 @@ enum Tokenizer {
                     break
                 }
             }
-            var text = String(decoding: buffer, as: UTF8.self)
-            if !ascii && !keepCase { text = text.lowercased() }
-            word(start, index, text, ascii && upper >= 1 && lower == 0)
+            let capitals = ascii && upper >= 1 && lower == 0
+            buffer.withUnsafeBufferPointer { word(start, index, $0, ascii, capitals) }
         }
     }
 
@@ -151,7 +168,9 @@ struct PhrasePattern {
         self.positions = []
         for chunk in phrase.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             if chunk.contains("|") {
-                let options = chunk.split(separator: "|").compactMap { Tokenizer.words(String($0), keepCase: keepCase).first }
+                let options = chunk.split(separator: "|").compactMap {
+                    Tokenizer.words(String($0), keepCase: keepCase).first
+                }
                 if !options.isEmpty { self.positions.append(options) }
             } else {
                 for word in Tokenizer.words(String(chunk), keepCase: keepCase) { self.positions.append([word]) }

@@ -10,7 +10,7 @@ public enum HTMLText {
     private static let skipped: Set<String> = ["script", "style", "head", "title", "template", "noscript", "svg"]
     /// Blocks separated from their neighbours by a blank line.
     private static let paragraphs: Set<String> = [
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre", "hr", "dl", "address",
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre", "hr", "dl", "address", "blockquote",
     ]
     /// Blocks that start on a new line.
     private static let lines: Set<String> = [
@@ -18,6 +18,8 @@ public enum HTMLText {
     ]
     /// Beyond this element depth the structure is ignored: hostile HTML must not recurse forever.
     private static let maxDepth = 200
+    /// Blockquote levels rendered as `> ` prefixes.
+    private static let maxQuoteDepth = 8
 
     /// Converts an HTML document (already UTF-8) to text.
     public static func render(_ html: String) -> String {
@@ -33,13 +35,14 @@ public enum HTMLText {
         defer { xmlFreeDoc(document) }
         var builder = TextBuilder()
         if let root = xmlDocGetRootElement(document) {
-            Self.render(root, into: &builder, depth: 0, preformatted: false)
+            Self.render(root, into: &builder, depth: 0, preformatted: false, quoteDepth: 0)
         }
         return builder.finish()
     }
 
     private static func render(
-        _ first: UnsafeMutablePointer<xmlNode>, into builder: inout TextBuilder, depth: Int, preformatted: Bool
+        _ first: UnsafeMutablePointer<xmlNode>, into builder: inout TextBuilder, depth: Int, preformatted: Bool,
+        quoteDepth: Int
     ) {
         var cursor: UnsafeMutablePointer<xmlNode>? = first
         while let node = cursor {
@@ -50,7 +53,8 @@ public enum HTMLText {
                     builder.text(String(cString: content), preformatted: preformatted)
                 }
             case XML_ELEMENT_NODE:
-                Self.renderElement(node, into: &builder, depth: depth, preformatted: preformatted)
+                Self.renderElement(
+                    node, into: &builder, depth: depth, preformatted: preformatted, quoteDepth: quoteDepth)
             default:
                 continue
             }
@@ -59,7 +63,8 @@ public enum HTMLText {
     }
 
     private static func renderElement(
-        _ node: UnsafeMutablePointer<xmlNode>, into builder: inout TextBuilder, depth: Int, preformatted: Bool
+        _ node: UnsafeMutablePointer<xmlNode>, into builder: inout TextBuilder, depth: Int, preformatted: Bool,
+        quoteDepth: Int
     ) {
         let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
         if Self.skipped.contains(name) { return }
@@ -79,9 +84,12 @@ public enum HTMLText {
             }
             return
         }
-        if name == "blockquote" {
+        // Each quote level re-prefixes every line inside it; past a few levels (real threads
+        // rarely nest deeper) blockquotes are plain blocks, so hostile nesting stays linear.
+        if name == "blockquote", quoteDepth < Self.maxQuoteDepth {
             var inner = TextBuilder()
-            Self.render(children, into: &inner, depth: depth + 1, preformatted: preformatted)
+            Self.render(
+                children, into: &inner, depth: depth + 1, preformatted: preformatted, quoteDepth: quoteDepth + 1)
             let quoted = inner.finish().split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
                 .map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n")
             builder.block(2)
@@ -92,7 +100,9 @@ public enum HTMLText {
         let breaks = Self.paragraphs.contains(name) ? 2 : (Self.lines.contains(name) ? 1 : 0)
         if breaks > 0 { builder.block(breaks) }
         if name == "li" { builder.raw("- ") }
-        Self.render(children, into: &builder, depth: depth + 1, preformatted: preformatted || name == "pre")
+        Self.render(
+            children, into: &builder, depth: depth + 1, preformatted: preformatted || name == "pre",
+            quoteDepth: quoteDepth)
         if breaks > 0 { builder.block(breaks) }
     }
 }

@@ -46,12 +46,14 @@ public struct InboundMessage: Sendable, Equatable {
     /// Every value of the header `name` (case-insensitive), in order: triage must see all of
     /// them, since a robot may add `Auto-Submitted` after a human's `Auto-Submitted: no`.
     public func headerValues(_ name: String) -> [String] {
-        self.headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        let wanted = name.lowercased()
+        return self.headers.filter { $0.hasName(wanted) }.map(\.value)
     }
 
     /// The first value of the header `name` (case-insensitive), or nil.
     public func headerValue(_ name: String) -> String? {
-        self.headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        let wanted = name.lowercased()
+        return self.headers.first { $0.hasName(wanted) }?.value
     }
 }
 
@@ -76,6 +78,12 @@ public struct HeaderField: Sendable, Hashable {
     public init(name: String, value: String) {
         self.name = name
         self.value = value
+    }
+
+    /// Whether the name equals `lowercasedName` ignoring case; the length check first keeps
+    /// triage's many header look-ups cheap.
+    func hasName(_ lowercasedName: String) -> Bool {
+        self.name.utf8.count == lowercasedName.utf8.count && self.name.lowercased() == lowercasedName
     }
 }
 

@@ -80,7 +80,7 @@ public struct MailParser: Sendable {
             truncated = true
         }
 
-        let returnPath = headers.first { $0.name.caseInsensitiveCompare("Return-Path") == .orderedSame }
+        let returnPath = headers.first { $0.hasName("return-path") }
             .map { Self.returnPathAddress($0.value) }
         var report: DeliveryReport?
         if walk.deliveryStatus != nil || walk.mimeTypes.first == "multipart/report" {
@@ -97,7 +97,9 @@ public struct MailParser: Sendable {
             to: Self.mailboxes(g_mime_message_get_to(message)),
             cc: Self.mailboxes(g_mime_message_get_cc(message)),
             returnPath: returnPath,
-            date: g_mime_message_get_date(message).map { Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix($0))) },
+            date: g_mime_message_get_date(message).map {
+                Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix($0)))
+            },
             subject: g_mime_message_get_subject(message).map { String(cString: $0) } ?? "",
             body: body,
             bodySource: source,
@@ -183,28 +185,29 @@ public struct MailParser: Sendable {
         return inner.trimmingCharacters(in: .whitespaces)
     }
 
-    /// Lines that begin `Content-Type:` (any case): an upper bound on the number of MIME parts,
-    /// so mail with absurd nesting is refused before GMime recurses into it.
+    /// Lines that begin `Content-Type:` (any case, blanks allowed before the colon): an upper
+    /// bound on the number of MIME parts, so mail with absurd nesting is refused before GMime
+    /// recurses into it. A scan of header names, not MIME decoding.
     static func countContentTypeLines(_ data: Data) -> Int {
-        let needle = Array("content-type:".utf8)
+        let name = Array("content-type".utf8)
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
-            var count = 0
-            var atLineStart = true
-            var index = 0
             let bytes = raw.bindMemory(to: UInt8.self)
-            while index < bytes.count {
-                let byte = bytes[index]
-                if atLineStart, byte | 0x20 == needle[0], index + needle.count <= bytes.count {
-                    var matches = true
-                    for offset in 1..<needle.count where bytes[index + offset] | 0x20 != needle[offset] {
-                        // `|0x20` lower-cases letters; ':' and '-' are unchanged by it.
-                        matches = false
-                        break
-                    }
-                    if matches { count += 1 }
+            var count = 0
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var index = lineStart
+                var matched = 0
+                // `| 0x20` lower-cases ASCII letters and leaves '-' unchanged.
+                while matched < name.count, index < bytes.count, bytes[index] | 0x20 == name[matched] {
+                    matched += 1
+                    index += 1
                 }
-                atLineStart = byte == 0x0A
-                index += 1
+                if matched == name.count {
+                    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+                    if index < bytes.count, bytes[index] == 0x3A { count += 1 }
+                }
+                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+                lineStart = index + 1
             }
             return count
         }
@@ -293,10 +296,47 @@ struct PartWalk {
             Attachment(name: filename, mimeType: mimeType, size: Int(tact_gmime_part_decoded_size(part))))
     }
 
+    /// Labels real clients get wrong, and what the bytes under them really are.
+    private static let latin1Labels: Set<String> = ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1"]
+
     private static func text(of part: UnsafeMutablePointer<GMimeTextPart>) -> String {
+        Self.correctCharsetLabel(part)
         guard let text = g_mime_text_part_get_text(part) else { return "" }
         defer { g_free(text) }
         return String(cString: text)
+    }
+
+    /// Fixes the charset label before GMime converts the text, as browsers do (WHATWG Encoding):
+    /// "iso-8859-1" is read as windows-1252, whose curly quotes, dashes and € Outlook sends under
+    /// that label; a missing or "us-ascii" label over 8-bit bytes is read as UTF-8 when the bytes
+    /// are valid UTF-8, else as windows-1252, instead of becoming U+FFFD.
+    private static func correctCharsetLabel(_ part: UnsafeMutablePointer<GMimeTextPart>) {
+        let label = g_mime_text_part_get_charset(part).map { String(cString: $0).lowercased() }
+        if let label, Self.latin1Labels.contains(label) {
+            g_mime_text_part_set_charset(part, "windows-1252")
+            return
+        }
+        guard label == nil || label == "us-ascii" || label == "ascii" else { return }
+        // A GMimeTextPart begins with its GMimePart parent (GObject single inheritance).
+        let raw = UnsafeMutableRawPointer(part).assumingMemoryBound(to: GMimePart.self)
+        guard let bytes = tact_gmime_part_decoded_bytes(raw, -1) else { return }
+        defer { g_byte_array_unref(bytes) }
+        guard let data = bytes.pointee.data, bytes.pointee.len > 0 else { return }
+        let buffer = UnsafeBufferPointer(start: data, count: Int(bytes.pointee.len))
+        guard buffer.contains(where: { $0 >= 0x80 }) else { return }
+        var iterator = buffer.makeIterator()
+        var decoder = UTF8()
+        var valid = true
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: break decoding
+            case .error:
+                valid = false
+                break decoding
+            }
+        }
+        g_mime_text_part_set_charset(part, valid ? "utf-8" : "windows-1252")
     }
 
     private static func decodedText(_ part: UnsafeMutablePointer<GMimePart>, limit: Int) -> String {

@@ -26,6 +26,13 @@ public struct MessageText: Sendable, Hashable {
         var index = 0
         while index < lines.count {
             let line = lines[index]
+            // Blank lines and lines without a marker character cannot start history: skipping
+            // them keeps hostile bodies (a million empty lines) linear and cheap.
+            if !QuoteMarkers.mayMark(line) {
+                own.append(line)
+                index += 1
+                continue
+            }
             if QuoteMarkers.isQuoteLine(line) {
                 quoted.append(line)
                 index += 1
@@ -76,11 +83,36 @@ enum QuoteMarkers {
         line.drop { $0 == " " }.first == ">"
     }
 
+    /// A cheap pre-check on bytes: every marker line holds '>' or ':' (quotes, attributions,
+    /// header blocks) or is a rule of '-', '_' or '=' (separators). Attributions wrapped over
+    /// two lines carry the ':' on the second, so an "On"-like first line also qualifies.
+    static func mayMark(_ line: Substring) -> Bool {
+        var sawContent = false
+        for byte in line.utf8 {
+            switch byte {
+            case UInt8(ascii: ">"), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
+                return true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                continue
+            default:
+                sawContent = true
+            }
+        }
+        guard sawContent else { return false }
+        let start = line.drop { $0 == " " }.prefix(8).lowercased()
+        return Self.attributionStarts.contains { start.hasPrefix($0) }
+    }
+
+    /// `line` trimmed and lower-cased, looking only at its first `limit` characters.
+    private static func head(_ line: Substring, limit: Int) -> String {
+        String(line.drop { $0 == " " || $0 == "\t" }.prefix(limit)).lowercased()
+    }
+
     /// The number of lines (1 or 2) of an attribution such as "On Mon, 3 Jun 2024, Jane
     /// <jane@example.com> wrote:", in several languages, at `index`; nil when there is none.
     static func attributionLength(_ lines: [Substring], at index: Int) -> Int? {
+        guard Self.attributionStarts.contains(where: Self.head(lines[index], limit: 8).hasPrefix) else { return nil }
         let line = lines[index].trimmingCharacters(in: .whitespaces).lowercased()
-        guard Self.attributionStarts.contains(where: { line.hasPrefix($0) }) else { return nil }
         if Self.endsAttribution(line) { return 1 }
         // Clients wrap long attributions: "On …, Jane Doe <\njane@example.com> wrote:".
         if index + 1 < lines.count {
@@ -103,8 +135,8 @@ enum QuoteMarkers {
 
     /// Separators after which everything is earlier or forwarded mail.
     static func isHistoryBoundary(_ lines: [Substring], at index: Int) -> Bool {
-        let line = lines[index].trimmingCharacters(in: .whitespaces)
-        let lower = line.lowercased()
+        // Markers are short: only the first 80 characters of a line are ever looked at.
+        let lower = Self.head(lines[index], limit: 80)
         if lower.hasPrefix("-") || lower.hasPrefix("_") || lower.hasPrefix("=") {
             let words = lower.trimmingCharacters(in: CharacterSet(charactersIn: "-_= "))
             if Self.separatorWords.contains(words) { return true }
@@ -113,13 +145,13 @@ enum QuoteMarkers {
         // Outlook: an optional rule of underscores, then a "From:" header block with "Sent:" or
         // "Date:" and "To:" or "Subject:" right under it.
         var headerIndex = index
-        if line.count >= 10, line.allSatisfy({ $0 == "_" }), index + 1 < lines.count {
+        if lower.count >= 10, lower.allSatisfy({ $0 == "_" }), index + 1 < lines.count {
             headerIndex = index + 1
         }
-        let first = lines[headerIndex].trimmingCharacters(in: .whitespaces).lowercased()
+        let first = headerIndex == index ? lower : Self.head(lines[headerIndex], limit: 80)
         guard Self.fromLabels.contains(where: { first.hasPrefix($0) }) else { return false }
         let following = lines[(headerIndex + 1)..<min(lines.count, headerIndex + 6)]
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .map { Self.head($0, limit: 16) }
         let hasDate = following.contains { line in Self.dateLabels.contains { line.hasPrefix($0) } }
         let hasOther = following.contains { line in Self.otherLabels.contains { line.hasPrefix($0) } }
         return hasDate && hasOther
@@ -186,14 +218,20 @@ enum SignOff {
         // The RFC 3676 delimiter "-- " (and the "--" that clients leave after trimming).
         if let delimiter = lines.firstIndex(where: { $0 == "-- " || $0 == "--" }) { return delimiter }
         if let device = lines.firstIndex(where: { line in
-            let lower = line.trimmingCharacters(in: .whitespaces).lowercased()
+            guard !line.isEmpty, line.utf8.count < 100 else { return false }
+            let lower = String(line.drop { $0 == " " }.prefix(24)).lowercased()
             return Self.deviceLines.contains { lower.hasPrefix($0) }
         }) {
             return Self.closingAbove(device, in: lines) ?? device
         }
         // A closing line followed by at most five short lines (name, title, company, phone).
-        let content = lines.indices.filter { !lines[$0].allSatisfy(\.isWhitespace) }
-        for index in content.suffix(6) where Self.isClosing(lines[index]) {
+        var content: [Int] = []
+        var cursor = lines.count - 1
+        while cursor >= 0, content.count < 6 {
+            if !lines[cursor].allSatisfy(\.isWhitespace) { content.insert(cursor, at: 0) }
+            cursor -= 1
+        }
+        for index in content where Self.isClosing(lines[index]) {
             let after = content.filter { $0 > index }
             if after.count <= 5, after.allSatisfy({ lines[$0].count <= 60 }) { return index }
         }

@@ -63,7 +63,8 @@ public struct SuppressionPolicy: Sendable, Hashable {
         if let list = message.headers.first(where: { $0.name.lowercased().hasPrefix("list-") }) {
             return Suppression(reason: .mailingList, detail: "\(list.name): \(list.value.prefix(120))")
         }
-        if let value = message.headerValues("Precedence").first(where: { Self.bulkPrecedence.contains(Self.token($0)) }) {
+        let precedence = message.headerValues("Precedence")
+        if let value = precedence.first(where: { Self.bulkPrecedence.contains(Self.token($0)) }) {
             return Suppression(reason: .precedence, detail: "Precedence: \(value)")
         }
         if let value = message.headerValues("X-Auto-Response-Suppress").first(where: Self.suppressesAutoReplies) {
@@ -130,6 +131,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
 
     /// Subject prefixes that out-of-office replies use, in the languages customers write in.
     /// Prefixes only: "Automatic renewal" or a question about office hours is a person writing.
+    /// No bare "不在" (absent): "不在票…" is a customer's missed-delivery slip.
     public static let outOfOfficePrefixes = [
         "automatic reply", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response",
         "autoresponse", "automatic response", "out of office", "out of the office", "ooo:", "away from office",
@@ -138,7 +140,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         "fuera de la oficina", "fuera de oficina", "risposta automatica", "fuori ufficio", "automatisch antwoord",
         "afwezig", "resposta automática", "resposta automatica", "ausente do escritório", "autosvar",
         "automatisk svar", "automaattinen vastaus", "odpowiedź automatyczna", "automatická odpověď",
-        "自動応答", "自動返信", "不在", "自动回复", "автоматический ответ", "vacation reply",
+        "自動応答", "自動返信", "自动回复", "автоматический ответ", "vacation reply",
     ]
 
     /// The out-of-office prefix `subject` starts with (compared lower-cased), or nil.

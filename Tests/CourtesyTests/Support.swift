@@ -10,7 +10,7 @@ enum Fixture {
     static let corpusDirectory = testsDirectory.appendingPathComponent("Corpus")
 
     /// The default pack read from config/courtesy.toml (the file users edit and ship).
-    static func defaultPack() throws -> RulePack { try RulePack(contentsOfFile: defaultPackPath) }
+    static func defaultPack() throws(RulePackError) -> RulePack { try RulePack(contentsOfFile: defaultPackPath) }
 
     static let linter: Linter = {
         // A broken default pack fails `defaultPackLoads` with its message; here it must not crash.

@@ -56,7 +56,8 @@ import Testing
     @Test func prefersPlainTextAndListsNestedAttachments() throws {
         let message = try Fixture.parse("nested-attachments")
         #expect(message.bodySource == .plain)
-        #expect(message.body.trimmingCharacters(in: .whitespacesAndNewlines) == "The box arrived crushed. Photos attached.")
+        let body = message.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(body == "The box arrived crushed. Photos attached.")
         #expect(message.attachments.map(\.name) == ["box.jpg", "reçu.pdf"])
         #expect(message.attachments.map(\.mimeType) == ["image/jpeg", "application/pdf"])
         // Decoded sizes: 51 bytes of JPEG header, 23 bytes of PDF, not the base64 lengths.
@@ -121,5 +122,32 @@ import Testing
 
     @Test func inputWithoutHeadersIsATypedError() {
         #expect(throws: MailParseError.noHeaders) { try MailParser().parse(Data("just some words\n".utf8)) }
+    }
+}
+
+@Suite struct CharsetLabelTests {
+    @Test func latin1LabelIsReadAsWindows1252LikeBrowsersDo() throws {
+        let message = try Fixture.parse("mislabelled-latin1-windows1252")
+        #expect(message.body.contains("he said “hello” – café € 5"))
+        #expect(!message.body.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
+    }
+
+    @Test func undeclaredEightBitLatin1IsNotReplacementCharacters() throws {
+        let message = try Fixture.parse("undeclared-charset-latin1")
+        #expect(message.body.contains("undeclared café latin1"))
+        #expect(!message.body.contains("\u{FFFD}"))
+    }
+
+    @Test func usASCIILabelOverUTF8BytesIsReadAsUTF8() throws {
+        #expect(try Fixture.parse("us-ascii-label-utf8-body").body.contains("Não recebi a encomenda."))
+    }
+
+    @Test func moreMalformedEncodedWordsAreDecoded() throws {
+        let message = try Fixture.parse("mislabelled-latin1-windows1252")
+        // "utf8" without the dash, raw 8-bit latin-1 beside an encoded word, a space inside an
+        // encoded word, and an encoded word glued to plain text.
+        #expect(message.from?.name == "Jürgen Müller")
+        #expect(message.subject.hasPrefix("hello world and "))
+        #expect(message.subject.hasSuffix("xày €"))
     }
 }

@@ -64,7 +64,8 @@ import Testing
     }
 
     @Test func germanOutlookHeaderBlockStartsTheHistory() {
-        let body = "Bitte um Rückmeldung.\n\nVon: Support <support@shop.example>\nGesendet: Montag, 3. Juni 2024 10:00\n"
+        let body = "Bitte um Rückmeldung.\n\nVon: Support <support@shop.example>\n"
+            + "Gesendet: Montag, 3. Juni 2024 10:00\n"
             + "An: Anna <anna@example.de>\nBetreff: Lieferung\n\nDanke für Ihre Bestellung."
         let text = MessageText(splitting: body)
         #expect(text.ownWords == "Bitte um Rückmeldung.")

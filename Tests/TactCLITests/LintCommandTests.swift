@@ -27,7 +27,7 @@ import Testing
         #expect(lines[noProblem + 3] == "    suggestion: my pleasure")
     }
 
-    @Test func jsonOutputHasExactlyTheSevenKeysWithNullSuggestion() throws {
+    @Test func jsonOutputHasExactlyTheSevenKeys() throws {
         let file = try self.write("Hi Jane,\n\nThank you. Your order has NOT shipped!!\n\nBest,\nPriya\n")
         let result = try TactBinary.run(["lint", file.path, "--json", "--first-name", "Jane"])
         #expect(result.status == 0)
@@ -113,8 +113,12 @@ import Testing
             """, name: "rules.toml")
         let result = try TactBinary.run(["lint", "--rules", rules.path, "--json"], input: Data("I like cheese!!".utf8))
         #expect(result.status == 1)
-        #expect(result.stdout.contains("\"no-cheese\""))
-        #expect(!result.stdout.contains("\"shouting\""))
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(array.count == 1)
+        #expect(array.first?["rule"] as? String == "no-cheese")
+        #expect(array.first?["match"] as? String == "cheese")
+        // A rule without a suggestion gives an explicit null, so the seven keys are always there.
+        #expect(array.first?["suggestion"] is NSNull)
     }
 
     @Test func worksFromAnyDirectoryWithTheBuiltInPack() throws {
@@ -144,5 +148,19 @@ import Testing
         let result = try Command.run(
             TactBinary.path, ["lint", "--json"], input: Data("Your parcel left today.".utf8), currentDirectory: root)
         #expect(result.stdout.contains("\"local-only\""))
+    }
+}
+
+@Suite struct LintDeploymentLayerTests {
+    @Test func rulesFileThatExtendsTheDefaultSwitchesOneRuleOffAndKeepsTheRest() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tact-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rules = directory.appendingPathComponent("local.toml")
+        try Data("extends = \"default\"\n\n[override.no-problem]\nenabled = false\n".utf8).write(to: rules)
+        let draft = Data("Hi Jane,\n\nThanks, no problem. As I already explained, it shipped.\n\nBest,\nPriya\n".utf8)
+        let result = try TactBinary.run(["lint", "--rules", rules.path, "--json"], input: draft)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\"arguing\""))
+        #expect(!result.stdout.contains("\"no-problem\""))
     }
 }

@@ -4,7 +4,7 @@ import Testing
 import Triage
 
 /// Builds a parsed message from header lines and a body.
-func message(_ headers: String, body: String = "Hello, where is my order?") throws -> InboundMessage {
+private func message(_ headers: String, body: String = "Hello, where is my order?") throws -> InboundMessage {
     let text = headers + "\nContent-Type: text/plain; charset=utf-8\n\n" + body + "\n"
     return try MailParser().parse(Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8))
 }
@@ -86,7 +86,9 @@ func message(_ headers: String, body: String = "Hello, where is my order?") thro
         {
             #expect(SuppressionPolicy.outOfOfficePrefix(subject) != nil, "\(subject)")
         }
-        for subject in ["Automatic renewal charged twice", "Re: office chair out of stock", "Auto insurance"] {
+        for subject in [
+            "Automatic renewal charged twice", "Re: office chair out of stock", "Auto insurance", "不在票が入っていました",
+        ] {
             #expect(SuppressionPolicy.outOfOfficePrefix(subject) == nil, "\(subject)")
         }
     }

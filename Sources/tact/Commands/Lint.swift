@@ -167,18 +167,21 @@ struct LintOptions {
 /// the match underlined, and the suggestion.
 enum LintReport {
     static func readable(_ findings: [Finding], draft: String) -> String {
-        let lines = draft.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        // Split on scalars: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        let lines = draft.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0.last == "\r" ? $0.dropLast() : $0))
         }
         var output = ""
         for finding in findings {
-            output += "\(finding.line):\(finding.column) \(finding.severity.rawValue) \(finding.rule) \(finding.message)\n"
+            output += "\(finding.line):\(finding.column) \(finding.severity.rawValue) \(finding.rule) "
+            output += "\(finding.message)\n"
             if finding.line - 1 < lines.count {
                 let line = String(lines[finding.line - 1]).replacingOccurrences(of: "\t", with: " ")
                 let firstLine = finding.match.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
                 let width = max(1, firstLine.count)
                 output += "    \(line)\n"
-                output += "    " + String(repeating: " ", count: finding.column - 1) + String(repeating: "^", count: width)
+                output += "    " + String(repeating: " ", count: finding.column - 1)
+                output += String(repeating: "^", count: width)
                 output += "\n"
             }
             if let suggestion = finding.suggestion { output += "    suggestion: \(suggestion)\n" }
@@ -187,7 +190,8 @@ enum LintReport {
             let count = findings.filter { $0.severity == severity }.count
             return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
         }
-        output += findings.isEmpty ? "no findings\n" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))\n"
+        let total = "\(findings.count) finding\(findings.count == 1 ? "" : "s")"
+        output += findings.isEmpty ? "no findings\n" : "\(total) (\(counts.joined(separator: ", ")))\n"
         return output
     }
 }
