@@ -107,7 +107,7 @@ struct ClassifierWeights: Sendable {
         for (index, rule) in rules.rules.enumerated() {
             guard let column = model.categories.firstIndex(of: rule.category) else {
                 throw ClassifierError.invalidRule(
-                    file: "phrase rules", line: index + 1,
+                    file: "phrase rules", line: index + 1,  // the rule's position among the rules
                     reason: "category '\(rule.category)' is not one the model knows "
                         + "(\(model.categories.map(\.rawValue).joined(separator: ", ")))")
             }

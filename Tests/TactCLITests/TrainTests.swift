@@ -87,6 +87,22 @@ import Testing
         #expect(run.stderr.contains("/nonexistent/labels"))
     }
 
+    @Test func evaluatesAModelFileWithoutTraining() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let labels = directory.url.appendingPathComponent("train")
+        try labeledFolder(training, in: labels)
+        let model = directory.url.appendingPathComponent("m.json").path
+        #expect(try TactBinary.run(["train", "--labels", labels.path, "--output", model]).status == 0)
+        let run = try TactBinary.run(["train", "--model", model, "--evaluate", labels.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("macro-F1"))
+        #expect(!run.stdout.contains("trained on"))
+        let broken = try TactBinary.run(["train", "--model", labels.path + "/none.json", "--evaluate", labels.path])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("none.json"))
+    }
+
     @Test func nothingToDoIsAUsageError() throws {
         let run = try TactBinary.run(["train", "--labels", "corpus/train"])
         #expect(run.status != 0)

@@ -84,6 +84,11 @@ import Testing
         #expect(signals(text + " My order has not arrived.").asksHowAreYou)
     }
 
+    @Test func aGreetingEndsAtItsQuestionMark() {
+        #expect(signals("Hi, how are you? Going to need help with my order.").asksHowAreYou)
+        #expect(!signals("Hi, how are you going to help with my order?").asksHowAreYou)
+    }
+
     @Test(arguments: [
         "How are you going to fix this?", "My order has not arrived.", "How are you charging me twice?",
         "I hope this works well.", "How is your return policy?",

@@ -13,6 +13,8 @@ struct Train: ParsableCommand {
             --output Sources/Triage/Model/model.json
             and measured with:
               tact train --labels corpus/train --rules config/classifier-rules.txt --evaluate corpus/heldout
+            Without --labels, --evaluate measures an existing model (--model FILE, else the shipped one):
+              tact train --evaluate /path/to/labeled-mail
             """)
 
     @Option(name: .long, help: "A folder of labeled mail, one sub-folder per category (repeatable).")
@@ -30,6 +32,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "A folder of held-out labeled mail to evaluate the trained model on.")
     var evaluate: String?
 
+    @Option(name: .long, help: "With --evaluate and no --labels: the model file to evaluate (default: shipped).")
+    var model: String?
+
     @Option(name: .long, help: ArgumentHelp("Laplace smoothing added to every count.", visibility: .hidden))
     var smoothing: Double = 1
 
@@ -40,16 +45,36 @@ struct Train: ParsableCommand {
     var misses = false
 
     func validate() throws {
-        guard !labels.isEmpty else {
-            throw ValidationError("give at least one --labels folder (e.g. --labels corpus/train)")
+        guard !labels.isEmpty || evaluate != nil else {
+            throw ValidationError("give at least one --labels folder (e.g. --labels corpus/train), or --evaluate DIR")
         }
         guard output != nil || evaluate != nil else {
             throw ValidationError("nothing to do: give --output FILE to write the model and/or --evaluate DIR")
+        }
+        guard labels.isEmpty || model == nil else {
+            throw ValidationError("--model evaluates an existing model: leave out --labels, or leave out --model")
+        }
+        guard !labels.isEmpty || (output == nil && corrections.isEmpty) else {
+            throw ValidationError("--output and --corrections need --labels to train from")
         }
     }
 
     func run() throws {
         do {
+            if labels.isEmpty, let evaluate {
+                let existing = try model.map { path -> ClassifierModel in
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        throw ClassifierError.unreadableInput(path, "no such model file")
+                    }
+                    return try ClassifierModel(jsonData: data)
+                } ?? ClassifierModel.shipped()
+                let rulesOverride = try rules.map { try PhraseRules(contentsOfFile: $0) }
+                let classifier = try Classifier(model: existing, rules: rulesOverride)
+                let heldOut = try ClassifierCorpus.load(directory: evaluate)
+                print(ClassifierEvaluation(classifier: classifier, samples: heldOut).report)
+                if misses { printMisses(heldOut, classifier) }
+                return
+            }
             var samples: [LabeledText] = []
             for folder in labels + corrections { samples += try ClassifierCorpus.load(directory: folder) }
             let phraseRules = try rules.map { try PhraseRules(contentsOfFile: $0) } ?? PhraseRules()
@@ -77,6 +102,13 @@ struct Train: ParsableCommand {
     }
 
     private func printMisses(_ samples: [LabeledText], _ classifier: Classifier) {
+        let results = samples.map { classifier.classify(subject: $0.subject, text: $0.text) }
+        let right = zip(samples, results).filter { $0.category == $1.category }.map(\.1.confidence).sorted()
+        let wrong = zip(samples, results).filter { $0.category != $1.category }.map(\.1.confidence).sorted()
+        let threshold = classifier.options.uncertainBelow
+        print("\nconfidence: right \(right.filter { $0 < threshold }.count)/\(right.count) under \(threshold), "
+            + "wrong \(wrong.filter { $0 < threshold }.count)/\(wrong.count) under it; "
+            + "median right \(right.isEmpty ? 0 : right[right.count / 2])")
         for sample in samples {
             let result = classifier.classify(subject: sample.subject, text: sample.text)
             guard result.category != sample.category else { continue }
