@@ -6,6 +6,8 @@ import PackageDescription
 let argumentParser = Package.Dependency.package(
     url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
 let tomlKit = Package.Dependency.package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
+let mustache = Package.Dependency.package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1")
+let grdb = Package.Dependency.package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0")
 
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6)
@@ -30,9 +32,19 @@ let cLibraries: [Target] = [
 let modules: [Target] = [
     .target(name: "MailTransport", dependencies: ["CCurl"], swiftSettings: swiftSettings),
     .target(name: "MailParsing", dependencies: ["CGMime", "CXML2"], swiftSettings: swiftSettings),
-    .target(name: "Triage", dependencies: ["MailParsing"], swiftSettings: swiftSettings),
+    .target(
+        name: "Triage", dependencies: ["MailParsing"], resources: [.copy("Model")], swiftSettings: swiftSettings),
     .target(
         name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+        swiftSettings: swiftSettings),
+    .target(
+        name: "Drafting",
+        dependencies: ["MailParsing", "Triage", "Courtesy", .product(name: "Mustache", package: "swift-mustache")],
+        swiftSettings: swiftSettings),
+    .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+    .target(
+        name: "Daemon",
+        dependencies: ["MailTransport", "MailParsing", "Triage", "Courtesy", "Drafting", "Store", "Configuration"],
         swiftSettings: swiftSettings),
     .target(
         name: "Configuration",
@@ -41,7 +53,7 @@ let modules: [Target] = [
     .executableTarget(
         name: "tact",
         dependencies: [
-            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration",
+            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration", "Drafting", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         swiftSettings: swiftSettings),
@@ -75,10 +87,13 @@ let tests: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
     .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
+    .testTarget(name: "DraftingTests", dependencies: ["Drafting", "TactTestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TactTestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
     .testTarget(
-        name: "TactCLITests", dependencies: ["TactTestSupport", "tact"], swiftSettings: swiftSettings),
+        name: "TactCLITests", dependencies: ["TactTestSupport", "Store", "tact"], swiftSettings: swiftSettings),
 ]
 
 let package = Package(
@@ -87,6 +102,6 @@ let package = Package(
     products: [
         .executable(name: "tact", targets: ["tact"])
     ],
-    dependencies: [argumentParser, tomlKit],
+    dependencies: [argumentParser, tomlKit, grdb, mustache],
     targets: cLibraries + modules + benchmarks + fuzzers + tests
 )

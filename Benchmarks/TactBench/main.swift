@@ -12,6 +12,8 @@ struct Benchmark {
 
 let all: [Benchmark] = [
     // One line per benchmark, e.g. `imapFetchBenchmark,`.
+    classifyBenchmark,
+    lintBenchmark,
     parseBenchmark,
 ]
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `tact` executable: argument parsing and terminal/JSON output only; the work is done in the
 /// modules. Each subcommand lives in its own file under `Commands/`.
@@ -16,8 +17,34 @@ struct Tact: AsyncParsableCommand {
         subcommands: [
             // Subcommands are registered here, one line each.
             Classify.self,
+            ConfigCommand.self,
+            DraftCommand.self,
+            Explain.self,
+            Lint.self,
+            Templates.self,
+            Train.self,
         ]
     )
+}
+
+extension Tact {
+    /// Runs the command; a `CLIError` (a problem the user can fix: a bad file, a missing folder) is
+    /// printed as `tact: <message>` with exit status 2, as the commands' help promises.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("tact: \(error.description)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum TactVersion {

@@ -28,6 +28,9 @@ struct Classify: ParsableCommand {
     @Option(name: .customLong("never-acknowledge"), help: "An address or domain never to acknowledge (repeatable).")
     var neverAcknowledge: [String] = []
 
+    @Flag(help: "Also print the classifier's reasoning: evidence, signals, and why it is unsure.")
+    var explain = false
+
     func run() throws {
         let limits = ParseLimits.default
         let data: Data
@@ -43,13 +46,27 @@ struct Classify: ParsableCommand {
             Self.fail("\(self.file == "-" ? "standard input" : self.file): \(error)")
         }
         let policy = SuppressionPolicy(ownAddresses: self.ownAddresses, neverAcknowledge: self.neverAcknowledge)
-        let report = ClassifyReport(message: message, suppression: policy.evaluate(message))
+        let suppression = policy.evaluate(message)
+        // Machine mail is never classified: its category is "automated", decided by suppression.
+        var classification: Classification?
+        if suppression == nil {
+            do {
+                classification = try Classifier.shipped().classify(subject: message.subject, text: message.text.ownWords)
+            } catch {
+                Self.fail("the classifier model cannot be loaded: \(error)")
+            }
+        }
+        let report = ClassifyReport(message: message, suppression: suppression, classification: classification)
         if self.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.summary)
+        }
+        if self.explain {
+            print("")
+            print(classification?.explanation ?? "not classified: machine mail is never answered, so its category is automated")
         }
     }
 
@@ -108,11 +125,12 @@ struct ClassifyReport: Encodable {
     let suppressedDetail: String?
     let bounce: Bounce?
     let category: String?
+    let classification: Classification?
     let text: String
     let attachments: [String]
     let truncated: Bool
 
-    init(message: InboundMessage, suppression: Suppression?) {
+    init(message: InboundMessage, suppression: Suppression?, classification: Classification?) {
         self.messageID = message.messageID
         self.from = Sender(name: message.from?.name, address: message.from?.address)
         self.firstName = message.firstName
@@ -126,8 +144,8 @@ struct ClassifyReport: Encodable {
                     details.failedRecipients.map { ($0.address, $0.status) }, uniquingKeysWith: { first, _ in first }),
                 originalMessageID: details.originalMessageID)
         }
-        // Classification (issue 4) fills the category of human mail; machine mail is decided here.
-        self.category = suppression == nil ? nil : "automated"
+        self.classification = classification
+        self.category = suppression == nil ? classification?.category.rawValue : "automated"
         self.text = message.text.ownWords
         self.attachments = message.attachments.map { "\($0.name ?? "(unnamed)") (\($0.mimeType), \($0.size) bytes)" }
         self.truncated = message.isTruncated
@@ -147,6 +165,24 @@ struct ClassifyReport: Encodable {
         try container.encode(self.text, forKey: .text)
         try container.encode(self.attachments, forKey: .attachments)
         try container.encode(self.truncated, forKey: .truncated)
+        if let classification = self.classification {
+            // confidence, runner_up, evidence, uncertain, sentiment, urgency, asks_how_are_you,
+            // order_numbers, language, …: flattened into this object.
+            try classification.encode(to: encoder)
+        } else {
+            var nulls = encoder.container(keyedBy: ClassificationKeys.self)
+            for key in ClassificationKeys.allCases { try nulls.encodeNil(forKey: key) }
+        }
+        // Written last: the category of machine mail is "automated" whatever the classifier says.
+        try container.encode(self.category, forKey: .category)
+    }
+
+    /// The classification keys, written as null for machine mail so scripts always find them.
+    private enum ClassificationKeys: String, CodingKey, CaseIterable {
+        case confidence, evidence, uncertain, sentiment, urgency, language
+        case runnerUp = "runner_up"
+        case asksHowAreYou = "asks_how_are_you"
+        case orderNumbers = "order_numbers"
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -178,7 +214,12 @@ struct ClassifyReport: Encodable {
             }
             lines.append("Bounced ID: \(bounce.originalMessageID.map { "<\($0)>" } ?? "(not reported)")")
         }
-        lines.append("Category:   \(self.category ?? "(not classified)")")
+        if let classification = self.classification {
+            let unsure = classification.uncertain ? ", uncertain" : ""
+            lines.append("Category:   \(classification.category) (confidence \(String(format: "%.2f", classification.confidence))\(unsure))")
+        } else {
+            lines.append("Category:   \(self.category ?? "(not classified)")")
+        }
         for attachment in self.attachments { lines.append("Attachment: \(attachment)") }
         if self.truncated { lines.append("Note:       a size or nesting limit cut this message short") }
         lines.append("")

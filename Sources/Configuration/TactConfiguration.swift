@@ -1,0 +1,151 @@
+import Foundation
+import MailTransport
+import TOMLKit
+
+/// Tact's settings, read from one TOML file (`config/tact.toml` documents every key).
+/// Holds no secrets: only where to read them (files, systemd credentials), at every connect.
+public struct TactConfiguration: Sendable, Equatable {
+    /// Where the configuration came from (a file path), for messages and `tact config check`.
+    public var source: String
+    /// The mailboxes to watch, in file order; names are unique.
+    public var mailboxes: [MailboxConfiguration]
+
+    public init(source: String, mailboxes: [MailboxConfiguration]) {
+        self.source = source
+        self.mailboxes = mailboxes
+    }
+
+    /// The system-wide file, third in the lookup order.
+    public static let systemPath = "/etc/tact/tact.toml"
+    /// The environment variable naming a configuration file, second in the lookup order.
+    public static let environmentVariable = "TACT_CONFIG"
+
+    /// Finds, reads and validates the configuration. Lookup order: `explicitPath` (`--config`),
+    /// `$TACT_CONFIG`, `/etc/tact/tact.toml`, `./config/tact.toml`. A file named explicitly
+    /// (option or variable) must exist; the defaults are skipped when absent.
+    ///
+    /// - Parameters:
+    ///   - explicitPath: the `--config` argument, if given.
+    ///   - environment: the process environment (`TACT_CONFIG`, `CREDENTIALS_DIRECTORY`).
+    ///   - systemPath: the system-wide file; tests point it elsewhere.
+    ///   - currentDirectory: where `config/tact.toml` is looked for last.
+    /// - Returns: the configuration and the path of the file it came from.
+    /// - Throws: `ConfigurationError` naming the file, key path, line and fix.
+    public static func load(
+        explicitPath: String?, environment: [String: String], systemPath: String = Self.systemPath,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws(ConfigurationError) -> (configuration: TactConfiguration, source: String) {
+        let path: String
+        if let explicitPath {
+            path = explicitPath
+        } else if let fromEnvironment = environment[Self.environmentVariable], !fromEnvironment.isEmpty {
+            path = fromEnvironment
+        } else {
+            let local = URL(fileURLWithPath: currentDirectory).appendingPathComponent("config/tact.toml").path
+            guard let found = [systemPath, local].first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+                throw ConfigurationError(
+                    .fileNotFound, source: "configuration", keyPath: nil, line: nil,
+                    problem: "no configuration file found (looked for \(systemPath) and \(local))",
+                    fix: "pass --config FILE, set \(Self.environmentVariable), or copy config/tact.toml to \(systemPath)")
+            }
+            path = found
+        }
+        let configuration = try Self.parse(toml: Self.read(path), source: path, environment: environment)
+        return (configuration, path)
+    }
+
+    private static func read(_ path: String) throws(ConfigurationError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: path)
+        else {
+            throw ConfigurationError(
+                .fileNotFound, source: path, keyPath: nil, line: nil,
+                problem: "cannot read the configuration file",
+                fix: "check the path (from --config or \(Self.environmentVariable)) and that the tact user may read it")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(
+                .syntax, source: path, keyPath: nil, line: nil, problem: "the file is not UTF-8 text",
+                fix: "save it as UTF-8")
+        }
+        return text
+    }
+
+    /// Parses and validates TOML text.
+    ///
+    /// - Parameters:
+    ///   - toml: the document.
+    ///   - source: where it came from, used in error messages.
+    ///   - environment: used to resolve systemd credential names via `$CREDENTIALS_DIRECTORY`.
+    /// - Throws: `ConfigurationError` for the first problem found.
+    public static func parse(
+        toml: String, source: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> TactConfiguration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                .syntax, source: source, keyPath: nil, line: error.source.begin.line,
+                problem: "not valid TOML at column \(error.source.begin.column): \(error.description)",
+                fix: "correct the syntax (see the comments in config/tact.toml for examples)")
+        } catch {
+            throw ConfigurationError(
+                .syntax, source: source, keyPath: nil, line: nil, problem: "not valid TOML",
+                fix: "correct the syntax")
+        }
+        let parser = ConfigurationParser(
+            root: TableReader(table: table, path: "", source: source, locator: KeyLocator(text: toml)),
+            environment: environment)
+        return TactConfiguration(source: source, mailboxes: try parser.mailboxes())
+    }
+}
+
+/// One watched mailbox: where its IMAP server is, how to log in, and how replies leave.
+public struct MailboxConfiguration: Sendable, Equatable {
+    /// A short unique name (letters, digits, `.`, `_`, `-`), used in logs and state.
+    public var name: String
+    public var endpoint: ServerEndpoint
+    public var credentials: Credentials
+    /// The IMAP folder watched for customer mail.
+    public var folder: String
+    /// The addresses this mailbox receives at; mail from them is ours and is never answered.
+    public var ownAddresses: [String]
+    /// Larger messages are reported, not fetched.
+    public var maxMessageBytes: Int
+    /// How replies are submitted: `[mailbox.smtp]`, else `[smtp]`, else nil (no sending configured).
+    public var smtp: SMTPConfiguration?
+
+    public init(
+        name: String, endpoint: ServerEndpoint, credentials: Credentials, folder: String = "INBOX",
+        ownAddresses: [String], maxMessageBytes: Int = MailboxConfiguration.defaultMaxMessageBytes,
+        smtp: SMTPConfiguration?
+    ) {
+        self.name = name
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.folder = folder
+        self.ownAddresses = ownAddresses
+        self.maxMessageBytes = maxMessageBytes
+        self.smtp = smtp
+    }
+
+    /// 25 MB, the default `max_message_bytes`.
+    public static let defaultMaxMessageBytes = 25 * 1024 * 1024
+}
+
+/// Where and how replies are submitted.
+public struct SMTPConfiguration: Sendable, Equatable {
+    public var endpoint: ServerEndpoint
+    /// nil when the server takes mail without AUTH (a local relay).
+    public var credentials: Credentials?
+    /// The envelope sender (`MAIL FROM`, where bounces go); "" is the null sender `<>`.
+    public var envelopeSender: String
+
+    public init(endpoint: ServerEndpoint, credentials: Credentials?, envelopeSender: String) {
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.envelopeSender = envelopeSender
+    }
+}

@@ -1,1 +1,0 @@
-// The Courtesy module. See ../shared/ARCHITECTURE.md for what it holds and may import.

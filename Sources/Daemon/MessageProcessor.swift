@@ -1,0 +1,121 @@
+import Courtesy
+import Drafting
+import Foundation
+import MailParsing
+import Store
+import Triage
+
+/// Where a message was found on the server: the key that makes processing exactly-once.
+public struct MessageLocation: Sendable, Equatable, CustomStringConvertible {
+    public var mailbox: String
+    public var uidValidity: UInt32
+    public var uid: UInt32
+
+    public init(mailbox: String, uidValidity: UInt32, uid: UInt32) {
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.uid = uid
+    }
+
+    public var description: String { "\(self.mailbox)/\(self.uidValidity)/\(self.uid)" }
+}
+
+/// What happened to one message, as the loop logs it.
+public enum ProcessResult: Sendable, Equatable {
+    case alreadyProcessed
+    case recorded(outcome: MessageOutcome, messageRow: Int64, draftID: Int64?, reason: String?)
+}
+
+/// The daemon's work for one message: parse, suppress machine mail, decide whether to acknowledge
+/// (follow-ups, per-sender window, hourly cap), classify, draft, lint, and record the outcome with
+/// its draft in one store transaction. Everything before the record is pure, so a crash at any
+/// point before it leaves nothing behind and the message is simply processed again; the record
+/// itself is keyed by (mailbox, UIDVALIDITY, UID), so it happens at most once.
+public struct MessageProcessor: Sendable {
+    public var parser: MailParser
+    public var suppression: SuppressionPolicy
+    public var classifier: Classifier
+    public var drafter: Drafter
+    public var policy: AcknowledgementPolicy
+    public let store: any MessageStore
+
+    public init(
+        parser: MailParser = MailParser(), suppression: SuppressionPolicy, classifier: Classifier, drafter: Drafter,
+        policy: AcknowledgementPolicy, store: any MessageStore
+    ) {
+        self.parser = parser
+        self.suppression = suppression
+        self.classifier = classifier
+        self.drafter = drafter
+        self.policy = policy
+        self.store = store
+    }
+
+    /// - Parameters:
+    ///   - arrival: the server's INTERNALDATE, or the time it was fetched.
+    ///   - now: the clock, given so that tests and replays are reproducible.
+    public func process(_ raw: Data, at location: MessageLocation, arrival: Date, now: Date) throws -> ProcessResult {
+        if try self.store.isRecorded(mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid) {
+            return .alreadyProcessed
+        }
+        func record(_ incoming: IncomingMessage, _ draft: NewDraft?) throws -> ProcessResult {
+            switch try self.store.record(incoming, draft: draft, actor: "daemon") {
+            case .alreadyRecorded: return .alreadyProcessed
+            case .recorded(let row, let draftID):
+                return .recorded(outcome: incoming.outcome, messageRow: row, draftID: draftID, reason: incoming.reason)
+            }
+        }
+        func incoming(_ message: InboundMessage?, _ outcome: MessageOutcome, reason: String?, category: String? = nil,
+                      confidence: Double? = nil) -> IncomingMessage {
+            IncomingMessage(
+                mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid,
+                messageID: message?.messageID, sender: message?.from?.address, subject: message?.subject,
+                receivedAt: arrival, outcome: outcome, reason: reason, category: category, confidence: confidence)
+        }
+
+        let message: InboundMessage
+        do {
+            message = try self.parser.parse(raw)
+        } catch {
+            return try record(incoming(nil, .unreadable, reason: "unreadable: \(error)"), nil)
+        }
+        if let suppressed = self.suppression.evaluate(message) {
+            return try record(
+                incoming(message, .suppressed, reason: "\(suppressed.reason.rawValue): \(suppressed.detail)", category: "automated"),
+                nil)
+        }
+        let threadIDs = message.inReplyTo + message.references
+        let facts = AcknowledgementPolicy.Facts(
+            threadRoot: try self.store.threadRoot(referencing: threadIDs.flatMap { [$0, "<\($0)>"] })?.id,
+            lastAcknowledgementOfSender: try message.from.flatMap { try self.store.lastAcknowledgement(of: $0.address) },
+            acknowledgementsInLastHour: try self.store.acknowledgementCount(mailbox: location.mailbox, since: now.addingTimeInterval(-3600)))
+        let classification = self.classifier.classify(subject: message.subject, text: message.text.ownWords)
+        let category = classification.category.rawValue
+        switch self.policy.decide(facts, now: now) {
+        case .attach(let root):
+            return try record(
+                incoming(message, .attached, reason: "follow-up of message \(root)", category: category,
+                         confidence: classification.confidence), nil)
+        case .rateLimited(let reason):
+            return try record(
+                incoming(message, .rateLimited, reason: reason, category: category, confidence: classification.confidence), nil)
+        case .acknowledge:
+            let ticket = "T-\(location.uidValidity)-\(location.uid)"
+            let draft: Drafting.Draft
+            do {
+                draft = try self.drafter.draft(message, classification: classification, arrival: arrival, now: now, ticket: ticket)
+            } catch {
+                return try record(incoming(message, .unreadable, reason: "cannot reply: \(error)", category: category), nil)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let findings = String(decoding: (try? encoder.encode(draft.findings)) ?? Data("[]".utf8), as: UTF8.self)
+            let reason = classification.uncertain ? "uncertain: \(classification.uncertainReasons.joined(separator: "; "))" : nil
+            return try record(
+                incoming(message, .drafted, reason: reason, category: category, confidence: classification.confidence),
+                NewDraft(
+                    template: draft.template, subject: draft.subject, body: draft.body, findingsJSON: findings,
+                    promisedBy: draft.promisedBy, replyMessageID: draft.messageID))
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+
+/// A mailbox: an optional display name and an address.
+public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
+    public let name: String?
+    public let address: String
+
+    /// - Throws: `ReplyError` when `address` is not a plain `local@domain` (no spaces, controls,
+    ///   brackets, quotes or commas): such a value could smuggle extra recipients or headers.
+    public init(name: String?, address: String) throws(ReplyError) {
+        let trimmed = address.trimmingCharacters(in: .whitespaces)
+        guard Self.isPlainAddress(trimmed) else {
+            throw ReplyError("\"\(ReplyComposer.sanitize(address))\" is not a usable mail address: expected local@domain")
+        }
+        self.address = trimmed
+        let cleaned = name.map(ReplyComposer.sanitize)?.trimmingCharacters(in: .whitespaces)
+        self.name = (cleaned?.isEmpty ?? true) ? nil : cleaned
+    }
+
+    static func isPlainAddress(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), address.utf8.count <= 254 else { return false }
+        let forbidden = Set(" \t\r\n<>()[]\\,;:\"")
+        return address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !forbidden.contains(Character($0)) }
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !parts[1].contains("..")
+    }
+
+    public var description: String { self.name.map { "\($0) <\(self.address)>" } ?? self.address }
+}
+
+public struct ReplyError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The incoming message's addressing, as far as choosing the reply's recipient needs it.
+public struct IncomingAddressing: Sendable {
+    public var from: MailAddress?
+    public var replyTo: [MailAddress]
+    public var returnPath: String?
+    public var messageID: String?
+    public var references: [String]
+
+    public init(from: MailAddress?, replyTo: [MailAddress], returnPath: String?, messageID: String?, references: [String]) {
+        self.from = from
+        self.replyTo = replyTo
+        self.returnPath = returnPath
+        self.messageID = messageID
+        self.references = references
+    }
+}
+
+/// Builds the complete reply message (RFC 5322, CRLF line ends) from a rendered draft.
+///
+/// Who the reply goes to (RFC 3834 §4): the Return-Path is where delivery problems and
+/// vacation-style notices go; it is often a bounce-handling or VERP address that no person reads.
+/// Tact's acknowledgement is neither: a person approves it, and it is written to the customer to be
+/// read and answered. So it goes where the customer asked replies to go, the Reply-To, and
+/// otherwise to the From address, as a person replying from a mail client would. The Return-Path
+/// still decides *whether* we answer: mail with a null Return-Path (`<>`) is machine mail and is
+/// suppressed before drafting (Triage).
+public enum ReplyComposer {
+    /// The reply's recipient: the first Reply-To address, else From.
+    public static func recipient(for incoming: IncomingAddressing) throws(ReplyError) -> MailAddress {
+        if let replyTo = incoming.replyTo.first { return replyTo }
+        if let from = incoming.from { return from }
+        throw ReplyError("the message has neither Reply-To nor From: there is nobody to reply to")
+    }
+
+    /// The complete message.
+    public static func compose(
+        from: MailAddress, to: MailAddress, subject: String, body: String, incoming: IncomingAddressing,
+        messageID: String, date: Date
+    ) -> Data {
+        self.composeReply(from: from, to: to, subject: subject, body: body, incoming: incoming, messageID: messageID, date: date)
+            .data
+    }
+
+    /// A composed reply: its header fields as a person reads them (not encoded), and the bytes.
+    public struct ComposedReply: Sendable {
+        public let fields: [(name: String, value: String)]
+        public let data: Data
+    }
+
+    public static func composeReply(
+        from: MailAddress, to: MailAddress, subject: String, body: String, incoming: IncomingAddressing,
+        messageID: String, date: Date
+    ) -> ComposedReply {
+        let cleanSubject = self.sanitize(subject).trimmingCharacters(in: .whitespaces)
+        var readable: [(name: String, value: String)] = [("From", from.description), ("To", to.description), ("Subject", cleanSubject)]
+        var headers: [(String, String)] = [
+            ("From", self.encodeAddress(from)),
+            ("To", self.encodeAddress(to)),
+            ("Subject", self.encodeText(cleanSubject)),
+            ("Date", self.rfc5322Date(date)),
+            ("Message-ID", messageID),
+        ]
+        let parent = incoming.messageID.flatMap(self.validMessageID)
+        if let parent {
+            headers.append(("In-Reply-To", parent))
+            // References: the parent's references, then the parent (RFC 5322 §3.6.4), bounded in size.
+            let chain = (incoming.references.compactMap(self.validMessageID) + [parent]).suffix(20)
+            headers.append(("References", chain.joined(separator: " ")))
+        }
+        headers += [
+            ("Auto-Submitted", "auto-replied"),
+            ("X-Auto-Response-Suppress", "All"),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=utf-8"),
+        ]
+        let normalized = self.normalizeLineEnds(body)
+        let needsEncoding = normalized.unicodeScalars.contains { $0.value > 0x7E || ($0.value < 0x20 && $0 != "\n" && $0 != "\t") }
+            || normalized.split(separator: "\n").contains { $0.utf8.count > 998 }
+        headers.append(("Content-Transfer-Encoding", needsEncoding ? "quoted-printable" : "7bit"))
+        var text = headers.map { self.fold("\($0.0): \($0.1)") }.joined(separator: "\r\n") + "\r\n\r\n"
+        if needsEncoding {
+            text += self.quotedPrintable(normalized)
+        } else {
+            text += normalized.replacingOccurrences(of: "\n", with: "\r\n")
+        }
+        readable += headers.dropFirst(3).map { ($0.0, $0.1) }
+        return ComposedReply(fields: readable, data: Data(text.utf8))
+    }
+
+    /// A new Message-ID in the mailbox's own domain.
+    public static func newMessageID(domainOf address: String) -> String {
+        let domain = address.split(separator: "@").last.map(String.init) ?? "tact.invalid"
+        return "<tact.\(UUID().uuidString.lowercased())@\(domain)>"
+    }
+
+    // MARK: - Header safety
+
+    /// Replaces every control character (CR and LF among them), DEL, C1 controls and Unicode line
+    /// separators with a space: no value from outside can start a new header line.
+    public static func sanitize(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.map { scalar in
+            let v = scalar.value
+            return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 ? " " : scalar
+        }))
+    }
+
+    static func validMessageID(_ id: String) -> String? {
+        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("<"), trimmed.hasSuffix(">"), trimmed.contains("@"), trimmed.utf8.count <= 998,
+            trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
+            trimmed.dropFirst().dropLast().allSatisfy({ $0 != "<" && $0 != ">" })
+        else { return nil }
+        return trimmed
+    }
+
+    // MARK: - Encoding
+
+    static func encodeAddress(_ address: MailAddress) -> String {
+        guard let name = address.name else { return address.address }
+        if name.unicodeScalars.allSatisfy({ $0.isASCII }) && !name.contains("=?") {
+            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\" <\(address.address)>"
+        }
+        return "\(self.encodedWords(name)) <\(address.address)>"
+    }
+
+    /// Unstructured text (a subject): as is when printable ASCII, else RFC 2047 encoded words.
+    static func encodeText(_ text: String) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.isASCII }) && !text.contains("=?") { return text }
+        return self.encodedWords(text)
+    }
+
+    /// `=?UTF-8?B?…?=` words of at most 75 characters, split between characters, never inside one.
+    static func encodedWords(_ text: String) -> String {
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        // 36 bytes → 48 base64 characters + 12 of framing = 60, so "Subject: " or "To: " plus one word
+        // stays within RFC 2047's 76-character line limit.
+        let maxBytes = 36
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > maxBytes, !chunk.isEmpty {
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes.prefix(maxBytes)
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words.joined(separator: " ")
+    }
+
+    /// Folds a header line longer than 78 characters at spaces (RFC 5322 §2.2.3).
+    static func fold(_ line: String) -> String {
+        guard line.utf8.count > 78 else { return line }
+        var lines: [String] = []
+        // The field name stays with its first word: a fold right after "Subject:" would add a space.
+        var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        if words.count > 1 { words.replaceSubrange(0...1, with: [words[0] + " " + words[1]]) }
+        var current = ""
+        for word in words {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if candidate.utf8.count > 78 && !current.isEmpty {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\r\n ")
+    }
+
+    static func normalizeLineEnds(_ body: String) -> String {
+        var text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        if !text.hasSuffix("\n") { text += "\n" }
+        return text
+    }
+
+    /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks at 76 characters.
+    static func quotedPrintable(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { output += [13, 10] }
+            let bytes = Array(line.utf8)
+            var length = 0
+            for (position, byte) in bytes.enumerated() {
+                let isLast = position == bytes.count - 1
+                let literal = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast)
+                let piece: [UInt8] = literal ? [byte] : [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                if length + piece.count > 75 {
+                    output += [61, 13, 10]
+                    length = 0
+                }
+                output += piece
+                length += piece.count
+            }
+        }
+        // `text` ends with "\n", so the last element is empty and the output ends with one CRLF.
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Tact's state: processed messages, the draft queue, and the audit log. The daemon and the CLI
+/// use this protocol only, so another backend (PostgreSQL, for several daemons) can be added
+/// without touching the stages.
+public protocol MessageStore: Sendable {
+    /// Records an incoming message and, if given, its draft, in one transaction with their audit
+    /// rows. Recording the same (mailbox, UIDVALIDITY, UID) twice writes nothing the second time:
+    /// this is what makes processing exactly-once across crashes.
+    func record(_ message: IncomingMessage, draft: NewDraft?, actor: String) throws -> RecordResult
+
+    /// Whether (mailbox, UIDVALIDITY, UID) was recorded.
+    func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool
+
+    /// Moves a draft from `expected` to `next`, atomically. Fails with `.conflict` when the draft is
+    /// no longer in `expected` (someone else acted first), `.invalidTransition` when the lifecycle
+    /// forbids it. A move to `sending` is committed with full durability (`synchronous=FULL`), because
+    /// at-most-once sending rests on it surviving a power cut.
+    @discardableResult
+    func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
+        throws -> StoredDraft
+
+    func draft(id: Int64) throws -> StoredDraft?
+    func drafts(in state: DraftState?) throws -> [StoredDraft]
+    func message(rowID: Int64) throws -> StoredMessage?
+    /// Every message recorded with this Message-ID (the same mail may sit in two mailboxes).
+    func messages(withMessageID messageID: String) throws -> [StoredMessage]
+    func auditTrail(messageRowID: Int64) throws -> [AuditEntry]
+
+    /// The earliest recorded message of the thread that any of `messageIDs` (a new mail's
+    /// In-Reply-To and References) points at: a customer message we hold, or one of our replies.
+    func threadRoot(referencing messageIDs: [String]) throws -> StoredMessage?
+    /// When `sender` was last acknowledged (a draft was made for them), in any mailbox.
+    func lastAcknowledgement(of sender: String) throws -> Date?
+    /// How many acknowledgements `mailbox` made since `date` (the flood valve).
+    func acknowledgementCount(mailbox: String, since date: Date) throws -> Int
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// What happened to one incoming message.
+public enum MessageOutcome: String, Sendable, Codable, CaseIterable {
+    /// Machine mail or a blocked sender: never answered; `reason` says why.
+    case suppressed
+    /// A draft was made for it.
+    case drafted
+    /// A follow-up in a thread we already hold: attached to the earlier item, not acknowledged again.
+    case attached
+    /// Human mail not acknowledged because of the per-sender window or the hourly cap.
+    case rateLimited = "rate-limited"
+    /// The message could not be read as mail (over the size cap, not MIME): kept for a person, never answered.
+    case unreadable
+}
+
+/// One incoming message as the daemon records it, keyed by where it was found on the server.
+public struct IncomingMessage: Sendable, Equatable {
+    public var mailbox: String
+    public var uidValidity: UInt32
+    public var uid: UInt32
+    public var messageID: String?
+    public var sender: String?
+    public var subject: String?
+    public var receivedAt: Date
+    public var outcome: MessageOutcome
+    /// Machine-readable reason (suppression reason, rate limit, …).
+    public var reason: String?
+    public var category: String?
+    public var confidence: Double?
+
+    public init(
+        mailbox: String, uidValidity: UInt32, uid: UInt32, messageID: String?, sender: String?, subject: String?,
+        receivedAt: Date, outcome: MessageOutcome, reason: String? = nil, category: String? = nil,
+        confidence: Double? = nil
+    ) {
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.uid = uid
+        self.messageID = messageID
+        self.sender = sender
+        self.subject = subject
+        self.receivedAt = receivedAt
+        self.outcome = outcome
+        self.reason = reason
+        self.category = category
+        self.confidence = confidence
+    }
+}
+
+/// A draft about to be queued.
+public struct NewDraft: Sendable, Equatable {
+    public var template: String
+    public var subject: String
+    public var body: String
+    /// The lint findings as JSON (the `tact lint --json` shape), stored as the linter produced them.
+    public var findingsJSON: String
+    public var promisedBy: Date?
+    /// The Message-ID the reply will carry, chosen when drafting, so a customer's answer to it
+    /// (In-Reply-To) is recognised as a follow-up of this item.
+    public var replyMessageID: String?
+
+    public init(
+        template: String, subject: String, body: String, findingsJSON: String = "[]", promisedBy: Date? = nil,
+        replyMessageID: String? = nil
+    ) {
+        self.template = template
+        self.subject = subject
+        self.body = body
+        self.findingsJSON = findingsJSON
+        self.promisedBy = promisedBy
+        self.replyMessageID = replyMessageID
+    }
+}
+
+/// A stored message.
+public struct StoredMessage: Sendable, Equatable {
+    public let id: Int64
+    public let message: IncomingMessage
+}
+
+/// A stored draft.
+public struct StoredDraft: Sendable, Equatable {
+    public let id: Int64
+    public let messageRowID: Int64
+    public let state: DraftState
+    public let draft: NewDraft
+    /// Why the draft is in its state (a rejection reason, the SMTP server's refusal).
+    public let stateReason: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+}
+
+/// One row of the audit log: every state change, with who or what made it.
+public struct AuditEntry: Sendable, Equatable {
+    public let at: Date
+    /// A person's name, or `daemon`, `outbox`, …
+    public let actor: String
+    public let messageRowID: Int64
+    public let draftID: Int64?
+    public let action: String
+    public let detail: String?
+}
+
+/// The result of recording a message: exactly-once is decided here.
+public enum RecordResult: Sendable, Equatable {
+    case recorded(messageRowID: Int64, draftID: Int64?)
+    /// The same (mailbox, UIDVALIDITY, UID) was recorded before: nothing was written.
+    case alreadyRecorded(messageRowID: Int64)
+}

@@ -1,0 +1,343 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The SQLite store (GRDB, WAL mode). Processing commits use `synchronous=NORMAL`: safe against a
+/// process crash; a power cut may lose the last few commits, which the daemon then processes again
+/// (they were never acknowledged on the server). The commit that marks a reply `sending` uses
+/// `synchronous=FULL`, so a reply can never be sent twice because its `sending` mark was lost.
+///
+/// The database file is readable and writable by its owner and group only (reviewers join the
+/// service's group); SQLite gives the `-wal` and `-shm` files the same permissions.
+public final class SQLiteStore: MessageStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// - Throws: `StoreError.cannotOpen` when the file is not a SQLite database, is from a newer
+    ///   Tact, or cannot be created; nothing is overwritten in that case.
+    public init(path: String) throws {
+        self.path = path
+        try Self.prepareFile(at: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            self.pool = try DatabasePool(path: path, configuration: configuration)
+            try self.pool.read { db in
+                if try Self.migrator.hasBeenSuperseded(db) {
+                    throw StoreError(
+                        .cannotOpen,
+                        "the store \(path) was written by a newer Tact: upgrade tact, or restore a backup made by this version")
+                }
+            }
+            try Self.migrator.migrate(self.pool)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError(
+                .cannotOpen,
+                "cannot open the store \(path): \(error.message ?? "\(error.resultCode)"); if the file is damaged, "
+                    + "move it aside and restore a backup (tact will not overwrite it)")
+        }
+    }
+
+    /// Creates the file with mode 0660 before SQLite does (SQLite would use the umask), and takes
+    /// away any access by others from an existing file.
+    private static func prepareFile(at path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            throw StoreError(.cannotOpen, "the folder \(directory) for the store does not exist: create it (systemd's StateDirectory= does)")
+        }
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o660)
+        guard fd >= 0 else {
+            throw StoreError(
+                .cannotOpen, "cannot open or create the store \(path): \(String(cString: strerror(errno))); check the folder's owner and mode")
+        }
+        defer { close(fd) }
+        var status = stat()
+        if fstat(fd, &status) == 0 && status.st_mode & 0o007 != 0 {
+            _ = fchmod(fd, status.st_mode & 0o770)
+        }
+    }
+
+    // MARK: - Schema
+
+    private static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: messages, drafts, audit log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE message (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        mailbox TEXT NOT NULL,
+                        uid_validity INTEGER NOT NULL,
+                        uid INTEGER NOT NULL,
+                        message_id TEXT,
+                        sender TEXT,
+                        subject TEXT,
+                        received_at REAL NOT NULL,
+                        outcome TEXT NOT NULL,
+                        reason TEXT,
+                        category TEXT,
+                        confidence REAL,
+                        recorded_at REAL NOT NULL,
+                        UNIQUE (mailbox, uid_validity, uid)
+                    );
+                    CREATE INDEX message_by_message_id ON message(message_id);
+                    CREATE INDEX message_by_sender ON message(sender, received_at);
+                    CREATE TABLE draft (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        message_row_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                        state TEXT NOT NULL,
+                        state_reason TEXT,
+                        template TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        findings_json TEXT NOT NULL,
+                        promised_by REAL,
+                        reply_message_id TEXT,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX draft_by_state ON draft(state, created_at);
+                    CREATE INDEX draft_by_message ON draft(message_row_id);
+                    CREATE INDEX draft_by_reply_message_id ON draft(reply_message_id);
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        message_row_id INTEGER NOT NULL,
+                        draft_id INTEGER,
+                        action TEXT NOT NULL,
+                        detail TEXT
+                    );
+                    CREATE INDEX audit_by_message ON audit(message_row_id, id);
+                    """)
+        }
+        return migrator
+    }()
+
+    // MARK: - Messages
+
+    public func record(_ message: IncomingMessage, draft: NewDraft?, actor: String) throws -> RecordResult {
+        try self.pool.write { db in
+            if let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+                arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
+            {
+                return .alreadyRecorded(messageRowID: existing)
+            }
+            let now = Date().timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
+                                         outcome, reason, category, confidence, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
+                    // Addresses compare case-insensitively (in practice): stored lowercased, so the
+                    // per-sender lookup is an indexed equality.
+                    message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
+                    message.outcome.rawValue, message.reason, message.category, message.confidence, now,
+                ])
+            let messageRowID = db.lastInsertedRowID
+            try Self.audit(
+                db, actor: actor, messageRowID: messageRowID, draftID: nil, action: message.outcome.rawValue,
+                detail: message.reason)
+            guard let draft else { return .recorded(messageRowID: messageRowID, draftID: nil) }
+            try db.execute(
+                sql: """
+                    INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
+                                       reply_message_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    messageRowID, DraftState.queued.rawValue, draft.template, draft.subject, draft.body,
+                    draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, draft.replyMessageID, now, now,
+                ])
+            let draftID = db.lastInsertedRowID
+            try Self.audit(
+                db, actor: actor, messageRowID: messageRowID, draftID: draftID, action: "queued",
+                detail: "template \(draft.template)")
+            return .recorded(messageRowID: messageRowID, draftID: draftID)
+        }
+    }
+
+    public func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool {
+        try self.pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)",
+                arguments: [mailbox, Int64(uidValidity), Int64(uid)]) ?? false
+        }
+    }
+
+    public func message(rowID: Int64) throws -> StoredMessage? {
+        try self.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [rowID]).map(Self.message(from:))
+        }
+    }
+
+    public func messages(withMessageID messageID: String) throws -> [StoredMessage] {
+        try self.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id", arguments: [messageID])
+                .map(Self.message(from:))
+        }
+    }
+
+    // MARK: - Drafts
+
+    @discardableResult
+    public func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
+        throws -> StoredDraft
+    {
+        guard expected.canMove(to: next) else {
+            throw StoreError(.invalidTransition, "a \(expected.rawValue) draft cannot become \(next.rawValue)")
+        }
+        let change: @Sendable (Database) throws -> StoredDraft = { db in
+            let now = Date().timeIntervalSince1970
+            // Compare-and-set: the update happens only if nobody moved the draft since the caller looked.
+            try db.execute(
+                sql: "UPDATE draft SET state = ?, state_reason = ?, updated_at = ? WHERE id = ? AND state = ?",
+                arguments: [next.rawValue, reason, now, id, expected.rawValue])
+            guard db.changesCount == 1 else {
+                guard let current = try Row.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
+                else { throw StoreError(.notFound, "there is no draft \(id): check the id with `tact queue list`") }
+                let state: String = current["state"]
+                throw StoreError(
+                    .conflict, "draft \(id) is already \(state) (someone else acted on it first): nothing was changed")
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, "there is no draft \(id)")
+            }
+            let draft = Self.draft(from: row)
+            try Self.audit(
+                db, actor: actor, messageRowID: draft.messageRowID, draftID: id, action: next.rawValue, detail: reason)
+            return draft
+        }
+        if next == .sending {
+            return try self.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var result: StoredDraft?
+                try db.inTransaction(.immediate) {
+                    result = try change(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+        return try self.pool.write(change)
+    }
+
+    public func draft(id: Int64) throws -> StoredDraft? {
+        try self.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]).map(Self.draft(from:))
+        }
+    }
+
+    public func drafts(in state: DraftState?) throws -> [StoredDraft] {
+        try self.pool.read { db in
+            if let state {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM draft WHERE state = ? ORDER BY created_at, id", arguments: [state.rawValue]
+                ).map(Self.draft(from:))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM draft ORDER BY created_at, id").map(Self.draft(from:))
+        }
+    }
+
+    // MARK: - Threads and acknowledgement memory
+
+    public func threadRoot(referencing messageIDs: [String]) throws -> StoredMessage? {
+        let ids = Array(Set(messageIDs.filter { !$0.isEmpty })).prefix(100)
+        guard !ids.isEmpty else { return nil }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        return try self.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM message WHERE id = (
+                        SELECT MIN(id) FROM (
+                            SELECT id FROM message WHERE message_id IN (\(marks))
+                            UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks))))
+                    """,
+                arguments: StatementArguments(Array(ids) + Array(ids))
+            ).map(Self.message(from:))
+        }
+    }
+
+    public func lastAcknowledgement(of sender: String) throws -> Date? {
+        try self.pool.read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT MAX(recorded_at) FROM message WHERE sender = ? AND outcome = ?",
+                arguments: [sender.lowercased(), MessageOutcome.drafted.rawValue]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func acknowledgementCount(mailbox: String, since date: Date) throws -> Int {
+        try self.pool.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?",
+                arguments: [mailbox, MessageOutcome.drafted.rawValue, date.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    // MARK: - Audit
+
+    public func auditTrail(messageRowID: Int64) throws -> [AuditEntry] {
+        try self.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE message_row_id = ? ORDER BY id", arguments: [messageRowID])
+                .map { row in
+                    AuditEntry(
+                        at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+                        messageRowID: row["message_row_id"], draftID: row["draft_id"], action: row["action"],
+                        detail: row["detail"])
+                }
+        }
+    }
+
+    private static func audit(
+        _ db: Database, actor: String, messageRowID: Int64, draftID: Int64?, action: String, detail: String?
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO audit (at, actor, message_row_id, draft_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [Date().timeIntervalSince1970, actor, messageRowID, draftID, action, detail])
+    }
+
+    // MARK: - Rows to values
+
+    private static func message(from row: Row) -> StoredMessage {
+        let uidValidity: Int64 = row["uid_validity"]
+        let uid: Int64 = row["uid"]
+        let outcome: String = row["outcome"]
+        return StoredMessage(
+            id: row["id"],
+            message: IncomingMessage(
+                mailbox: row["mailbox"], uidValidity: UInt32(truncatingIfNeeded: uidValidity),
+                uid: UInt32(truncatingIfNeeded: uid), messageID: row["message_id"], sender: row["sender"],
+                subject: row["subject"], receivedAt: Date(timeIntervalSince1970: row["received_at"]),
+                outcome: MessageOutcome(rawValue: outcome) ?? .suppressed, reason: row["reason"],
+                category: row["category"], confidence: row["confidence"]))
+    }
+
+    private static func draft(from row: Row) -> StoredDraft {
+        let state: String = row["state"]
+        let promisedBy: Double? = row["promised_by"]
+        return StoredDraft(
+            id: row["id"], messageRowID: row["message_row_id"], state: DraftState(rawValue: state) ?? .failed,
+            draft: NewDraft(
+                template: row["template"], subject: row["subject"], body: row["body"],
+                findingsJSON: row["findings_json"], promisedBy: promisedBy.map(Date.init(timeIntervalSince1970:)),
+                replyMessageID: row["reply_message_id"]),
+            stateReason: row["state_reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// A phrase that weighed in a decision, and by how much (log-odds of the winner over the
+/// runner-up).
+struct WeighedPhrase: Equatable, Sendable {
+    var phrase: String
+    var weight: Double
+}
+
+/// The outcome of scoring before signals are added.
+struct ScoredText: Sendable {
+    var category: Category
+    var confidence: Double
+    var runnerUp: Category?
+    var evidence: [WeighedPhrase]
+}
+
+/// A fixed-size open-addressing table from feature hash to row. Feature hashes are already
+/// well mixed, so the low bits index directly; this is several times faster than a
+/// `Dictionary` with SipHash, and scoring does one lookup per word and word pair.
+struct FeatureTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+
+    init(_ entries: [(UInt64, Int32)]) {
+        var capacity = 16
+        while capacity < entries.count * 2 + 1 { capacity <<= 1 }
+        keys = [UInt64](repeating: 0, count: capacity)
+        values = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        for (key, value) in entries where key != 0 {
+            var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+            while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = value
+        }
+    }
+
+    @inline(__always)
+    func row(_ key: UInt64) -> Int32? {
+        var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while true {
+            let found = keys[slot]
+            if found == key { return values[slot] }
+            if found == 0 { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// The model compiled for scoring: log-probabilities in one flat array, rules as word hashes.
+struct ClassifierWeights: Sendable {
+    private struct CompiledRule: Sendable {
+        var words: [UInt64]
+        var column: Int
+        var weight: Double
+        var phrase: String
+    }
+
+    let categories: [Category]
+    private let columns: Int
+    private let table: FeatureTable
+    /// `logLikelihood[row * columns + column]` = log P(feature | category).
+    private let logLikelihood: [Double]
+    private let featureText: [String]
+    private let rules: [CompiledRule]
+    /// First word of a rule's phrase → indices into `rules`.
+    private let ruleStarts: FeatureTable
+    private let ruleLists: [[Int]]
+
+    /// Mood word hash → index into `moodMarkers` (the `<positive>`/`<negative>` feature hashes).
+    private let moodWords: FeatureTable
+    private let moodMarkers: [UInt64]
+
+    init(model: ClassifierModel, rules: PhraseRules) throws {
+        let markers = [ClassifierVocabulary.positiveMarker, ClassifierVocabulary.negativeMarker]
+            .map(ClassifierTokenizer.featureHash)
+        moodMarkers = markers
+        moodWords = FeatureTable(
+            ClassifierVocabulary.markerTable.sorted { $0.key < $1.key }
+                .map { ($0.key, $0.value == markers[0] ? 0 : 1) })
+        categories = model.categories
+        columns = model.categories.count
+        // Sorted so rows, and therefore evidence ties, never depend on dictionary order.
+        let features = model.features.sorted { $0.key < $1.key }
+        featureText = features.map(\.key)
+        var totals = [Double](repeating: 0, count: columns)
+        for (_, counts) in features {
+            for column in 0..<columns { totals[column] += Double(counts[column]) }
+        }
+        let vocabulary = Double(features.count)
+        var logLikelihood = [Double](repeating: 0, count: features.count * columns)
+        for (row, (_, counts)) in features.enumerated() {
+            for column in 0..<columns {
+                let probability = (Double(counts[column]) + model.smoothing)
+                    / (totals[column] + model.smoothing * vocabulary)
+                logLikelihood[row * columns + column] = log(probability)
+            }
+        }
+        self.logLikelihood = logLikelihood
+        table = FeatureTable(
+            features.enumerated().map { (ClassifierTokenizer.featureHash($1.key), Int32($0)) })
+
+        var compiled: [CompiledRule] = []
+        var starts: [UInt64: [Int]] = [:]
+        for (index, rule) in rules.rules.enumerated() {
+            guard let column = model.categories.firstIndex(of: rule.category) else {
+                throw ClassifierError.invalidRule(
+                    file: "phrase rules", line: index + 1,  // the rule's position among the rules
+                    reason: "category '\(rule.category)' is not one the model knows "
+                        + "(\(model.categories.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let words = ClassifierTokenizer.wordHashes(rule.phrase)
+            starts[words[0], default: []].append(compiled.count)
+            compiled.append(CompiledRule(words: words, column: column, weight: rule.weight, phrase: rule.phrase))
+        }
+        self.rules = compiled
+        let startKeys = starts.keys.sorted()
+        ruleLists = startKeys.map { starts[$0]! }
+        ruleStarts = FeatureTable(startKeys.enumerated().map { ($1, Int32($0)) })
+    }
+
+    func score(subject: String, text: String, evidenceCount: Int) -> ScoredText {
+        let subjectWords = ClassifierTokenizer.wordHashes(subject, sentenceBreaks: true)
+        let textWords = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
+        // Only the sentiment of the signals is needed for the context features.
+        let whole = subject.isEmpty ? text : subject + "\n" + text
+        let (intensity, hasQuestion) = Signals.scanTyping(whole)
+        let sentiment = Signals.sentiment(
+            words: subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords,
+            intensity: intensity, hasQuestion: hasQuestion)
+        return score(
+            subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
+            context: ClassifierVocabulary.contextFeatures(sentiment: sentiment, asks: ClassifierVocabulary.asks(text)),
+            evidenceCount: evidenceCount)
+    }
+
+    /// Scores word hashes; sentence breaks in them are skipped for features (training reads
+    /// across them) but stop phrase rules.
+    func score(subjectWords: [UInt64], textWords: [UInt64], context: [String], evidenceCount: Int) -> ScoredText {
+        var scores = [Double](repeating: 0, count: columns)
+        var seen = [Bool](repeating: false, count: featureText.count)
+        var matched: [Int32] = []
+        var ruleSeen = [Bool](repeating: false, count: rules.count)
+        // Whole-message context features count in the score but are not phrases to show.
+        var contextCount = 0
+        logLikelihood.withUnsafeBufferPointer { weights in
+            for feature in context {
+                guard let row = table.row(ClassifierTokenizer.featureHash(feature)), !seen[Int(row)] else { continue }
+                seen[Int(row)] = true
+                matched.append(row)
+                for column in 0..<columns { scores[column] += weights[Int(row) * columns + column] }
+            }
+            contextCount = matched.count
+            for words in [subjectWords, textWords] {
+                var previous: UInt64? = nil
+                for index in words.indices {
+                    var key = words[index]
+                    if key == ClassifierTokenizer.sentenceBreak { continue }
+                    defer { previous = words[index] }
+                    for gram in 0..<3 {
+                        if gram == 1 {
+                            guard let previous else { continue }
+                            key = ClassifierTokenizer.bigramHash(previous, words[index])
+                        } else if gram == 2 {
+                            guard let mood = moodWords.row(words[index]) else { break }
+                            key = moodMarkers[Int(mood)]
+                        }
+                        guard let row = table.row(key), !seen[Int(row)] else { continue }
+                        seen[Int(row)] = true
+                        matched.append(row)
+                        let base = Int(row) * columns
+                        for column in 0..<columns { scores[column] += weights[base + column] }
+                    }
+                    if let list = ruleStarts.row(words[index]) {
+                        for ruleIndex in ruleLists[Int(list)] where !ruleSeen[ruleIndex] {
+                            let rule = rules[ruleIndex]
+                            guard index + rule.words.count <= words.count,
+                                words[index..<(index + rule.words.count)].elementsEqual(rule.words)
+                            else { continue }
+                            ruleSeen[ruleIndex] = true
+                            scores[rule.column] += rule.weight
+                        }
+                    }
+                }
+            }
+        }
+        // Winner and runner-up; ties go to the earlier category so results are reproducible.
+        var best = 0
+        var second = -1
+        for column in 1..<columns where scores[column] > scores[best] { best = column }
+        for column in 0..<columns where column != best && (second < 0 || scores[column] > scores[second]) {
+            second = column
+        }
+        let confidence = Self.confidence(scores: scores, best: best, features: matched.count)
+        var evidence: [WeighedPhrase] = []
+        if evidenceCount > 0 {
+            for row in matched.dropFirst(contextCount) {
+                let base = Int(row) * columns
+                let weight = logLikelihood[base + best] - logLikelihood[base + second]
+                if weight > 0 { evidence.append(WeighedPhrase(phrase: featureText[Int(row)], weight: weight)) }
+            }
+            for (index, rule) in rules.enumerated() where ruleSeen[index] {
+                let weight = rule.column == best ? rule.weight : (rule.column == second ? -rule.weight : 0)
+                if weight > 0 { evidence.append(WeighedPhrase(phrase: rule.phrase, weight: weight)) }
+            }
+            evidence.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.phrase < $1.phrase }
+            evidence = Array(evidence.prefix(evidenceCount))
+        }
+        let nothingKnown = matched.count == contextCount && !ruleSeen.contains(true)
+        return ScoredText(
+            category: categories[best], confidence: nothingKnown ? 1 / Double(columns) : confidence,
+            runnerUp: categories[second], evidence: evidence)
+    }
+
+    /// The winner's share of a softened posterior. Naive Bayes treats every word as independent
+    /// evidence, so its raw posterior is near 1 for any long mail; dividing the log scores by
+    /// the square root of the number of features counted keeps long mail from looking certain
+    /// merely for being long.
+    static func confidence(scores: [Double], best: Int, features: Int) -> Double {
+        let scale = 1 / max(1, Double(features).squareRoot())
+        let top = scores[best]
+        var total = 0.0
+        for score in scores { total += exp((score - top) * scale) }
+        return 1 / total
+    }
+}

@@ -1,0 +1,105 @@
+extension Signals {
+    /// Short, frequent words that are distinctive for each language (words shared between
+    /// languages, like "de" or "la", are left out so they cannot tip the balance).
+    static let languageMarkers: [(code: String, words: Set<String>)] = [
+        ("en", [
+            "the", "and", "is", "are", "you", "my", "i", "to", "of", "it", "that", "this", "have", "was", "for",
+            "with", "not", "your", "please", "thanks", "would", "can", "what", "where", "when", "hi", "hello",
+            "dear", "order", "just", "but", "will", "be", "me", "we", "been", "has", "get", "did", "any", "do",
+        ]),
+        ("de", [
+            "der", "die", "das", "und", "ist", "ich", "nicht", "mit", "sie", "bitte", "ein", "eine", "mein",
+            "meine", "wir", "haben", "danke", "für", "auf", "zu", "ihr", "ihre", "hallo", "bestellung", "noch",
+            "habe", "wurde", "dass", "aber", "sehr", "geehrte", "grüße", "vielen",
+        ]),
+        ("fr", [
+            "le", "les", "et", "est", "je", "vous", "pas", "une", "des", "mon", "pour", "avec", "merci", "bonjour",
+            "qui", "dans", "sur", "commande", "ai", "suis", "votre", "cordialement", "au", "du", "ne", "ce",
+        ]),
+        ("es", [
+            "el", "los", "las", "y", "por", "mi", "con", "gracias", "hola", "pedido", "está", "estoy", "muy",
+            "pero", "tengo", "su", "lo", "del", "al", "saludos", "señor", "cuando", "ya", "usted",
+        ]),
+        ("it", [
+            "il", "di", "che", "non", "per", "mio", "sono", "grazie", "ciao", "buongiorno", "ordine", "ho", "ma",
+            "della", "gli", "è", "questo", "mia", "cordiali", "saluti",
+        ]),
+        ("nl", [
+            "het", "een", "ik", "niet", "mijn", "met", "voor", "van", "bedankt", "dank", "graag", "hallo", "wij",
+            "bestelling", "heb", "maar", "nog", "zijn", "groeten", "uw", "wel",
+        ]),
+        ("pt", [
+            "os", "não", "obrigado", "obrigada", "meu", "minha", "você", "com", "uma", "olá", "pedido", "muito",
+            "mas", "estou", "tenho", "seu", "sua", "boa", "atenciosamente",
+        ]),
+    ]
+
+    /// Writing systems that name their language on their own.
+    static func scriptLanguage(of scalar: Unicode.Scalar) -> String? {
+        switch scalar.value {
+        case 0x0400...0x04FF: return "ru"
+        case 0x0370...0x03FF: return "el"
+        case 0x0590...0x05FF: return "he"
+        case 0x0600...0x06FF: return "ar"
+        case 0x0900...0x097F: return "hi"
+        case 0x0E00...0x0E7F: return "th"
+        case 0x3040...0x30FF: return "ja"
+        case 0xAC00...0xD7AF, 0x1100...0x11FF: return "ko"
+        case 0x4E00...0x9FFF: return "zh"
+        default: return nil
+        }
+    }
+
+    /// The language of the text as an ISO 639-1 code. Non-Latin scripts decide by themselves
+    /// (kana makes Chinese characters Japanese); Latin text goes by its most frequent marker
+    /// words. Too little text to tell counts as English, the language of the shipped templates,
+    /// so a bare "Thanks!" is not made uncertain.
+    /// Marker word hash → bit set of the languages (indices into `languageMarkers`) it marks.
+    private static let markerBits: FeatureTable = {
+        var bits: [UInt64: Int32] = [:]
+        for (index, language) in languageMarkers.enumerated() {
+            for word in language.words {
+                for hash in ClassifierTokenizer.wordHashes(word) { bits[hash, default: 0] |= Int32(1 << index) }
+            }
+        }
+        return FeatureTable(bits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }()
+
+    static func language(of text: String) -> String {
+        language(of: text, words: ClassifierTokenizer.wordHashes(text))
+    }
+
+    /// `words` are the word hashes of `text` (sentence breaks are ignored).
+    static func language(of text: String, words: [UInt64]) -> String {
+        var latin = 0
+        var scripts: [String: Int] = [:]
+        // Pure ASCII text is Latin; only other text needs its scalars read.
+        var copy = text
+        let ascii = copy.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
+        for scalar in ascii ? "".unicodeScalars : text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A { latin += 1 }
+            } else if let code = scriptLanguage(of: scalar) {
+                scripts[code, default: 0] += 1
+            } else if value < 0x250 {
+                latin += 1
+            }
+        }
+        let nonLatin = scripts.values.reduce(0, +)
+        if !ascii, nonLatin > latin {
+            if scripts["ja", default: 0] > 0 { return "ja" }
+            return scripts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+        }
+        var hits = [Int](repeating: 0, count: languageMarkers.count)
+        let markerBits = markerBits
+        for word in words {
+            guard let bits = markerBits.row(word) else { continue }
+            for index in hits.indices where bits & Int32(1 << index) != 0 { hits[index] += 1 }
+        }
+        guard let best = hits.indices.max(by: { hits[$0] != hits[$1] ? hits[$0] < hits[$1] : $0 > $1 }),
+            hits[best] >= 2, hits[best] > hits[0]
+        else { return "en" }
+        return languageMarkers[best].code
+    }
+}

@@ -1,0 +1,117 @@
+extension Signals {
+    /// How loudly the message is typed: a point for each run of two or more "!" (or "?!"), and
+    /// a point for every three shouted words (all capitals, three letters or more), so a
+    /// single acronym like "ASAP" or "PDF" does not count as shouting.
+    static func intensity(of text: String) -> Int { scanTyping(text).intensity }
+
+    /// One pass over the bytes for the loudness and for whether a "?" occurs. Capitals are
+    /// counted for ASCII letters; a word with other letters is never taken for shouting, which
+    /// avoids decoding Unicode properties for every character of every mail.
+    static func scanTyping(_ text: String) -> (intensity: Int, hasQuestion: Bool) {
+        var exclamationRuns = 0
+        var run = 0
+        var shouted = 0
+        var letters = 0
+        var upper = 0
+        var hasQuestion = false
+        var text = text
+        // `withUTF8` gives a plain buffer; the `utf8` view's iterator is several times slower.
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                if byte == 0x21 {
+                    run += 1
+                } else if byte != 0x3F || run == 0 {
+                    if run >= 2 { exclamationRuns += 1 }
+                    run = 0
+                }
+                if byte == 0x3F { hasQuestion = true }
+                if byte >= 0x41 && byte <= 0x5A {
+                    letters += 1
+                    upper += 1
+                } else if (byte >= 0x61 && byte <= 0x7A) || byte >= 0xC0 {
+                    letters += 1
+                } else if byte < 0x80 {
+                    if letters >= 3 && upper == letters { shouted += 1 }
+                    letters = 0
+                    upper = 0
+                }
+            }
+        }
+        if letters >= 3 && upper == letters { shouted += 1 }
+        if run >= 2 { exclamationRuns += 1 }
+        return (exclamationRuns + shouted / 3, hasQuestion)
+    }
+
+    static let positiveWords: [String: Double] = [
+        "thanks": 1, "thank": 1, "thankyou": 1, "thx": 1, "great": 1, "excellent": 1.5, "amazing": 1.5,
+        "wonderful": 1.5, "love": 1.5, "loved": 1.5, "loving": 1, "happy": 1, "pleased": 1, "fantastic": 1.5,
+        "perfect": 1, "perfectly": 1, "awesome": 1.5, "brilliant": 1.5, "appreciate": 1, "appreciated": 1,
+        "helpful": 1, "delighted": 1.5, "superb": 1.5, "kind": 0.5, "kindly": 0, "good": 0.5, "nice": 0.5,
+        "glad": 1, "impressed": 1.5, "outstanding": 1.5, "grateful": 1.5, "quick": 0.5, "quickly": 0.5,
+        "smooth": 0.5, "recommend": 1, "lovely": 1, "best": 0.5, "beautiful": 1, "satisfied": 1,
+    ]
+
+    static let negativeWords: [String: Double] = [
+        "angry": 1.5, "furious": 2, "terrible": 2, "awful": 2, "horrible": 2, "disappointed": 1.5,
+        "disappointing": 1.5, "unacceptable": 2, "worst": 2, "useless": 2, "ridiculous": 2, "disgusting": 2,
+        "disgraceful": 2, "frustrated": 1.5, "frustrating": 1.5, "annoyed": 1.5, "annoying": 1, "upset": 1.5,
+        "poor": 1, "rude": 1.5, "broken": 1, "bad": 1, "hate": 1.5, "scam": 2, "fraud": 2, "incompetent": 2,
+        "pathetic": 2, "waste": 1, "unhappy": 1.5, "dissatisfied": 1.5, "complaint": 1, "appalled": 2,
+        "appalling": 2, "shocking": 1.5, "outraged": 2, "nightmare": 2, "joke": 1, "fed": 0.5, "sick": 0.5,
+        "damaged": 1, "wrong": 0.5, "fail": 1, "failed": 1, "fails": 1, "failing": 1, "error": 0.5,
+        "problem": 0.5, "issue": 0.3, "unfortunately": 0.5, "sadly": 0.5, "still": 0.3, "never": 0.5,
+        "lousy": 1.5, "crap": 1.5, "rubbish": 1.5, "sucks": 1.5, "hopeless": 1.5, "misleading": 1.5,
+        "overcharged": 1.5, "ignored": 1.5, "ignoring": 1.5, "worse": 1.5, "mess": 1,
+    ]
+
+    /// Words that turn the polarity of the next few words ("not happy", "never helpful").
+    static let negators = WordWeights(Set([
+        "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot",
+        "wont", "wouldnt", "hardly", "nothing", "without", "nor", "neither",
+    ]))
+
+    static let positiveTable = WordWeights(positiveWords)
+    static let negativeTable = WordWeights(negativeWords)
+
+    /// Positive words that are formulas rather than feelings ("thanks in advance" closes a
+    /// request; it praises nothing).
+    static let politeClosings = PhraseMatcher(["thanks in advance", "thank you in advance", "thanks for your time"])
+
+    /// Negative, neutral or positive from a weighted word list with negation, with loud typing
+    /// amplifying the mood: enthusiasm when the words are positive, anger otherwise.
+    static func sentiment(words: [UInt64], intensity: Int, hasQuestion: Bool) -> Sentiment {
+        var formula = [Bool](repeating: false, count: words.count)
+        politeClosings.forEachMatch(in: words) { phrase, position in
+            for offset in 0..<politeClosings.phrases[phrase].count { formula[position + offset] = true }
+        }
+        var positive = 0.0
+        var negative = 0.0
+        var sinceNegator = Int.max
+        // Globals read once: each access of a lazy static costs a check in the loop.
+        let negators = negators
+        let positiveTable = positiveTable
+        let negativeTable = negativeTable
+        for (index, word) in words.enumerated() {
+            if word == ClassifierTokenizer.sentenceBreak {
+                sinceNegator = Int.max
+                continue
+            }
+            let negated = sinceNegator <= 3
+            if negators.contains(word) { sinceNegator = 0 } else if sinceNegator < Int.max { sinceNegator += 1 }
+            if formula[index] { continue }
+            if let weight = positiveTable.weight(word) {
+                if negated { negative += weight } else { positive += weight }
+            } else if let weight = negativeTable.weight(word) {
+                // "not bad" is faint praise at most: it only cancels.
+                if !negated { negative += weight }
+            }
+        }
+        var score = positive - negative
+        if intensity > 0 { score += score > 0 ? 0.5 * Double(intensity) : -Double(intensity) }
+        // A question with a polite "thanks" is a request, not praise.
+        let positiveBar = hasQuestion ? 2.0 : 1.0
+        if score <= -1 { return .negative }
+        if score >= positiveBar { return .positive }
+        return .neutral
+    }
+}

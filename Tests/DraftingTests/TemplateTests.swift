@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+@testable import Drafting
+
+/// The repository's `templates/` folder, found from this file.
+let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("templates").path
+
+@Suite struct TemplateCheckingTests {
+    func problem(_ text: String) -> TemplateError? {
+        do {
+            _ = try ReplyTemplate(name: "t", file: "t.mustache", text: text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func aTypoInAVariableIsNamedWithItsLineAndTheLikelyFix() throws {
+        let error = try #require(problem("Subject: {{reply_subject}}\n\nHi {{frist_name}},\nThanks.\n"))
+        #expect(error.line == 3)
+        #expect(error.message.contains("{{frist_name}}"))
+        #expect(error.message.contains("did you mean {{first_name}}"))
+    }
+
+    @Test func partialsAreRefusedBecauseTheyReadFilesAndEscapeHTML() throws {
+        let error = try #require(problem("Subject: x\n\nHello\n{{> /etc/passwd}}\n"))
+        #expect(error.line == 4)
+        #expect(error.message.contains("not allowed"))
+        #expect(problem("Subject: x\n\n{{< layout}}{{/layout}}\n") != nil)
+    }
+
+    @Test func delimiterChangesAreRefused() {
+        #expect(problem("Subject: x\n\n{{=<% %>=}}\n<% first_name %>\n")?.message.contains("delimiters") == true)
+    }
+
+    @Test func unbalancedSectionsAreNamed() throws {
+        let unclosed = try #require(problem("Subject: x\n\n{{#has_order_number}}\nOrder {{order_number}}\n"))
+        #expect(unclosed.line == 3)
+        #expect(unclosed.message.contains("never closed"))
+        let mismatched = try #require(problem("Subject: x\n\n{{#has_order_number}}{{/has_first_name}}\n"))
+        #expect(mismatched.message.contains("has_order_number"))
+        #expect(problem("Subject: x\n\n{{/has_first_name}}\n")?.message.contains("never opened") == true)
+    }
+
+    @Test func aTemplateNeedsASubjectHeaderAndABody() {
+        #expect(problem("Hello {{first_name}}\n")?.message.contains("Subject") == true)
+        #expect(problem("Subject: x\nFrom: y\n\nHello\n")?.message.contains("only Subject") == true)
+        #expect(problem("Subject: x\n\n\n")?.message.contains("body is empty") == true)
+        #expect(problem("Subject: {{reply_subjct}}\n\nHello\n")?.line == 1)
+    }
+
+    @Test func fieldsOfAnObjectResolveInsideItsSectionAndByPath() {
+        #expect(problem("Subject: x\n\n{{#customer}}{{tier}}{{/customer}} {{customer.years}}\n") == nil)
+        #expect(problem("Subject: x\n\n{{customer.colour}}\n") != nil)
+        #expect(problem("Subject: x\n\n{{#order_numbers}}{{.}} {{/order_numbers}}\n") == nil)
+        #expect(problem("Subject: x\n\n{{.}}\n") != nil)
+    }
+
+    @Test func theLibraryListsEveryProblemAndEveryMissingTemplate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tact-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "Subject: x\n\nHi {{frist_name}}\n".write(
+            to: directory.appendingPathComponent("complaint.mustache"), atomically: true, encoding: .utf8)
+        do {
+            _ = try TemplateLibrary(directory: directory.path)
+            Issue.record("a broken library must not load")
+        } catch {
+            #expect(error.problems.contains { $0.file.hasSuffix("complaint.mustache") && $0.line == 3 })
+            #expect(error.problems.filter { $0.message.hasPrefix("missing") }.count == TemplateLibrary.requiredNames.count - 1)
+        }
+    }
+}
+
+@Suite struct TemplateRenderingTests {
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+    func context(
+        category: String = "complaint", firstName: String? = "Jane", subject: String = "Late delivery",
+        orders: [String] = [], asked: Bool = false, customer: CustomerRecord? = nil
+    ) -> DraftContext {
+        let hours = BusinessHours.weekdays9to5(timeZone: berlin)
+        let arrival = Date(timeIntervalSince1970: 1_795_424_400)  // Monday 23 November 2026, 09:00 UTC = 10:00 Berlin
+        return DraftContext(
+            category: category, firstName: firstName, subject: subject, orderNumbers: orders, askedHowAreYou: asked,
+            customer: customer, agent: AgentIdentity(name: "Marta Keller", team: "Support at Shop"), ticket: "T-1042",
+            promisedBy: try! hours.promise(for: arrival, target: .businessHours(4)), responseTarget: .businessHours(4),
+            businessHours: hours, now: arrival)
+    }
+
+    @Test func everyValueKeyIsAKnownVariableAndTheReverse() {
+        let full = context(orders: ["#1"], asked: true, customer: CustomerRecord(name: "Jane Doe", since: LocalDate(year: 2019, month: 3, day: 1), tier: "gold"))
+        #expect(Set(full.values.keys) == Set(TemplateVariable.known.keys))
+        guard case .object(let fields)? = TemplateVariable.known["customer"] else {
+            Issue.record("customer must be an object")
+            return
+        }
+        #expect(Set((full.values["customer"] as? [String: Any] ?? [:]).keys) == Set(fields.keys))
+    }
+
+    @Test func namesAreRenderedVerbatimNeverHTMLEscaped() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        for name in ["O'Brien", "<Jones>", "Zoë & Ana", "\"Max\""] {
+            let (subject, body) = library.template(category: "complaint", uncertain: false)
+                .render(context(firstName: name, subject: "Tom & Jerry's <order>").values)
+            #expect(body.contains("Hi \(name),"))
+            #expect(subject == "Re: Tom & Jerry's <order>")
+            #expect(!body.contains("&#39;") && !body.contains("&lt;") && !body.contains("&amp;"))
+        }
+    }
+
+    @Test func theGreetingFallsBackWithoutAName() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        let (_, body) = library.template(category: "refund", uncertain: false).render(context(firstName: nil).values)
+        #expect(body.hasPrefix("Hello,\n"))
+    }
+
+    @Test func thePromiseIsConcrete() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        let (_, body) = library.template(category: "complaint", uncertain: false).render(context().values)
+        // Arrival Monday 10:00 Berlin + 4 business hours = 14:00 the same day.
+        #expect(body.contains("by Monday 23 November, 14:00"))
+    }
+
+    @Test func customerHistoryAndOrderNumbersAppearOnlyWhenKnown() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        let template = library.template(category: "complaint", uncertain: false)
+        let loyal = template.render(context(orders: ["#48213"], customer: CustomerRecord(since: LocalDate(year: 2019, month: 3, day: 1))).values).body
+        #expect(loyal.contains("order #48213"))
+        #expect(loyal.contains("7 years with us"))
+        let plain = template.render(context().values).body
+        #expect(!plain.contains("years with us"))
+        #expect(!plain.contains("order "))
+    }
+
+    @Test func askingHowWeAreGetsAnAnswer() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        let body = library.template(category: "question", uncertain: false).render(context(asked: true).values).body
+        #expect(body.contains("thank you for asking"))
+        let without = library.template(category: "question", uncertain: false).render(context(asked: false).values).body
+        #expect(!without.contains("thank you for asking"))
+    }
+
+    @Test func uncertainMailGetsTheOpenQuestion() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        #expect(library.template(category: "billing", uncertain: true).name == "uncertain")
+        #expect(library.template(category: "billing", uncertain: false).name == "billing")
+        #expect(library.template(category: "unheard-of", uncertain: false).name == "question")
+    }
+
+    @Test(arguments: ["Re: Re: Hello", "RE: AW: Hello", "Re[2]: Hello", "  re:Hello", "Hello"])
+    func theReplySubjectHasExactlyOneRe(_ subject: String) {
+        #expect(DraftContext.replySubject(for: subject) == "Re: Hello")
+    }
+
+    @Test func anEmptySubjectStillGetsAReadableOne() {
+        #expect(DraftContext.replySubject(for: "") == "Re: your message")
+        #expect(DraftContext.replySubject(for: "Re:") == "Re: your message")
+    }
+
+    @Test func everyShippedTemplateRendersWithoutLeftoverTagsAcrossTheMatrix() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        var renders = 0
+        for name in TemplateLibrary.requiredNames {
+            for matrixCase in TemplateMatrix.cases(category: name) {
+                let (subject, body) = library.templates[name]!.render(matrixCase.context.values)
+                #expect(!body.contains("{{") && !body.contains("}}") && !subject.isEmpty, "\(name), \(matrixCase.label)")
+                #expect(!body.contains("\n\n\n"), "\(name) leaves a double blank line (\(matrixCase.label))")
+                #expect(body.contains("Marta Keller"))
+                #expect(body.contains("Jane") == (matrixCase.context.firstName != nil))
+                renders += 1
+            }
+        }
+        #expect(renders == TemplateLibrary.requiredNames.count * 16)
+    }
+}
