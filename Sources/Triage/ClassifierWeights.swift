@@ -199,7 +199,10 @@ struct ClassifierWeights: Sendable {
             for row in matched.dropFirst(contextCount) {
                 let base = Int(row) * columns
                 let weight = logLikelihood[base + best] - logLikelihood[base + second]
-                if weight > 0 { evidence.append(WeighedPhrase(phrase: featureText[Int(row)], weight: weight)) }
+                if weight > 0 {
+                    evidence.append(
+                        WeighedPhrase(phrase: ClassifierVocabulary.readable(featureText[Int(row)]), weight: weight))
+                }
             }
             for (index, rule) in rules.enumerated() where ruleSeen[index] {
                 let weight = rule.column == best ? rule.weight : (rule.column == second ? -rule.weight : 0)

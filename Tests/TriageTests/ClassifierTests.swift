@@ -155,6 +155,14 @@ enum ClassifierFixture {
         #expect(try JSONDecoder().decode(Classification.self, from: data) == result)
     }
 
+    @Test func moodMarkersAreShownInWords() throws {
+        let result = try ClassifierFixture.classifier().classify(
+            subject: "", text: "Wonderful, brilliant, fantastic, lovely staff!")
+        #expect(result.category == .praise)
+        #expect(result.evidence.contains("(warm words)"))
+        #expect(!result.evidence.contains { $0.hasPrefix("<") })
+    }
+
     @Test func explanationNamesCategoryEvidenceAndSignals() throws {
         let result = try ClassifierFixture.classifier().classify(subject: "Cancel", text: "Please cancel my plan.")
         let text = result.explanation
