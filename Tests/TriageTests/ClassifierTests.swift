@@ -74,11 +74,21 @@ enum ClassifierFixture {
         #expect(result.category == .praise)
     }
 
-    @Test func replyMarkersInTheSubjectAreIgnored() throws {
+    @Test func forwardMarkersInTheSubjectAreIgnored() throws {
         let classifier = try ClassifierFixture.classifier()
         let plain = classifier.classify(subject: "Your refund", text: "Thank you, lovely service.")
-        let reply = classifier.classify(subject: "Re: Fwd: Your refund", text: "Thank you, lovely service.")
-        #expect(plain == reply)
+        let forwarded = classifier.classify(subject: "Fwd: WG: Your refund", text: "Thank you, lovely service.")
+        #expect(plain == forwarded)
+    }
+
+    @Test func aReplysSubjectIsOurTopicNotTheCustomers() throws {
+        // "Re: Where is my parcel?" names what we wrote about; the customer now only thanks us.
+        let classifier = try ClassifierFixture.classifier()
+        let text = "It arrived, thank you, lovely service."
+        let reply = classifier.classify(subject: "Re: Where is my parcel? Tracking", text: text)
+        #expect(reply == classifier.classify(subject: "", text: text))
+        #expect(reply.category == .praise)
+        #expect(classifier.classify(subject: "Where is my parcel? Tracking", text: "").category == .orderStatus)
     }
 
     @Test func neverReturnsAutomatedForHumanMail() throws {
