@@ -207,11 +207,16 @@ extension ClassifierTokenizer {
     /// Reply and forward markers carry no topic; a customer's "Re:" must not tilt the score.
     static let subjectPrefixes: Set<String> = ["re", "fw", "fwd", "aw", "wg", "sv", "vs", "tr", "rv", "antw"]
 
-    /// The words of a subject without its leading "Re:"/"Fwd:" markers.
+    /// The words of a subject without its leading "Re:"/"Fwd:" markers; none for a reply
+    /// (see `withoutReplyMarkers`).
     static func subjectWords(_ subject: String) -> [String] {
         let words = words(subject)
+        if let first = words.first, replyPrefixes.contains(first) { return [] }
         return Array(words.drop(while: { subjectPrefixes.contains($0) }))
     }
+
+    /// Markers of a reply (not of a forward).
+    static let replyPrefixes: Set<String> = ["re", "aw", "sv", "vs", "rv", "antw"]
 
     /// The hashes of a subject's words without its leading "Re:"/"Fwd:" markers.
     static func subjectWordHashes(_ subject: String) -> [UInt64] {
@@ -219,9 +224,15 @@ extension ClassifierTokenizer {
     }
 
     /// Subject word hashes without the leading "Re:"/"Fwd:" markers (and sentence breaks).
+    /// A reply's subject is the topic of our earlier mail, not of what the customer now writes
+    /// ("Re: Where is my parcel?" over "It arrived, thank you!"), so it is left out entirely.
     static func withoutReplyMarkers(_ hashes: [UInt64]) -> [UInt64] {
-        Array(hashes.drop(while: { subjectPrefixHashes.contains($0) || $0 == sentenceBreak }))
+        let words = hashes.drop(while: { $0 == sentenceBreak })
+        if let first = words.first, replyPrefixHashes.contains(first) { return [] }
+        return Array(words.drop(while: { subjectPrefixHashes.contains($0) || $0 == sentenceBreak }))
     }
+
+    private static let replyPrefixHashes = Set(replyPrefixes.map(normalizedWordHash))
 
     private static let subjectPrefixHashes = Set(subjectPrefixes.map(normalizedWordHash))
 }

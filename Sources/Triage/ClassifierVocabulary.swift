@@ -46,3 +46,15 @@ extension ClassifierVocabulary {
         return text.withUTF8 { $0.contains(0x3F) }
     }
 }
+
+extension ClassifierVocabulary {
+    /// How a feature is shown as evidence: the mood markers stand for many words, so they are
+    /// named for what they count.
+    static func readable(_ feature: String) -> String {
+        switch feature {
+        case positiveMarker: return "(warm words)"
+        case negativeMarker: return "(angry or unhappy words)"
+        default: return feature
+        }
+    }
+}

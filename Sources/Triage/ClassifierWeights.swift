@@ -196,10 +196,24 @@ struct ClassifierWeights: Sendable {
         let confidence = Self.confidence(scores: scores, best: best, features: matched.count)
         var evidence: [WeighedPhrase] = []
         if evidenceCount > 0 {
+            // Weigh every matched feature as numbers first; only those that can make the top
+            // `evidenceCount` (ties included) become strings to sort.
+            var candidates: [(weight: Double, row: Int32)] = []
             for row in matched.dropFirst(contextCount) {
                 let base = Int(row) * columns
                 let weight = logLikelihood[base + best] - logLikelihood[base + second]
-                if weight > 0 { evidence.append(WeighedPhrase(phrase: featureText[Int(row)], weight: weight)) }
+                if weight > 0 { candidates.append((weight, row)) }
+            }
+            var cutoff = 0.0
+            if candidates.count > evidenceCount {
+                var weights = candidates.map(\.weight)
+                weights.sort(by: >)
+                cutoff = weights[evidenceCount - 1]
+            }
+            for candidate in candidates where candidate.weight >= cutoff {
+                evidence.append(
+                    WeighedPhrase(
+                        phrase: ClassifierVocabulary.readable(featureText[Int(candidate.row)]), weight: candidate.weight))
             }
             for (index, rule) in rules.enumerated() where ruleSeen[index] {
                 let weight = rule.column == best ? rule.weight : (rule.column == second ? -rule.weight : 0)

@@ -74,11 +74,21 @@ enum ClassifierFixture {
         #expect(result.category == .praise)
     }
 
-    @Test func replyMarkersInTheSubjectAreIgnored() throws {
+    @Test func forwardMarkersInTheSubjectAreIgnored() throws {
         let classifier = try ClassifierFixture.classifier()
         let plain = classifier.classify(subject: "Your refund", text: "Thank you, lovely service.")
-        let reply = classifier.classify(subject: "Re: Fwd: Your refund", text: "Thank you, lovely service.")
-        #expect(plain == reply)
+        let forwarded = classifier.classify(subject: "Fwd: WG: Your refund", text: "Thank you, lovely service.")
+        #expect(plain == forwarded)
+    }
+
+    @Test func aReplysSubjectIsOurTopicNotTheCustomers() throws {
+        // "Re: Where is my parcel?" names what we wrote about; the customer now only thanks us.
+        let classifier = try ClassifierFixture.classifier()
+        let text = "It arrived, thank you, lovely service."
+        let reply = classifier.classify(subject: "Re: Where is my parcel? Tracking", text: text)
+        #expect(reply == classifier.classify(subject: "", text: text))
+        #expect(reply.category == .praise)
+        #expect(classifier.classify(subject: "Where is my parcel? Tracking", text: "").category == .orderStatus)
     }
 
     @Test func neverReturnsAutomatedForHumanMail() throws {
@@ -153,6 +163,14 @@ enum ClassifierFixture {
         #expect(object["order_numbers"] as? [String] == ["12345", "4471-22"])
         #expect(object["asks_how_are_you"] as? Bool == true)
         #expect(try JSONDecoder().decode(Classification.self, from: data) == result)
+    }
+
+    @Test func moodMarkersAreShownInWords() throws {
+        let result = try ClassifierFixture.classifier().classify(
+            subject: "", text: "Wonderful, brilliant, fantastic, lovely staff!")
+        #expect(result.category == .praise)
+        #expect(result.evidence.contains("(warm words)"))
+        #expect(!result.evidence.contains { $0.hasPrefix("<") })
     }
 
     @Test func explanationNamesCategoryEvidenceAndSignals() throws {
