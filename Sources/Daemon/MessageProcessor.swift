@@ -51,10 +51,29 @@ public struct MessageProcessor: Sendable {
         self.store = store
     }
 
+    /// Records a message too large to fetch: a person must look at it in their mail client.
+    public func recordOversize(at location: MessageLocation, size: Int, limit: Int, now: Date) throws -> ProcessResult {
+        if try self.store.isRecorded(mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid) {
+            return .alreadyProcessed
+        }
+        let reason = "too large: \(size) bytes (max_message_bytes is \(limit)); not fetched"
+        let incoming = IncomingMessage(
+            mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid, messageID: nil, sender: nil,
+            subject: nil, receivedAt: now, outcome: .unreadable, reason: reason)
+        switch try self.store.record(incoming, draft: nil, actor: "daemon") {
+        case .alreadyRecorded: return .alreadyProcessed
+        case .recorded(let row, _): return .recorded(outcome: .unreadable, messageRow: row, draftID: nil, reason: reason)
+        }
+    }
+
     /// - Parameters:
     ///   - arrival: the server's INTERNALDATE, or the time it was fetched.
     ///   - now: the clock, given so that tests and replays are reproducible.
-    public func process(_ raw: Data, at location: MessageLocation, arrival: Date, now: Date) throws -> ProcessResult {
+    ///   - notBefore: mail dated before this is recorded as `skipped`, not acknowledged (the moment
+    ///     Tact started watching, or a backfill's start).
+    public func process(_ raw: Data, at location: MessageLocation, arrival: Date, now: Date, notBefore: Date? = nil)
+        throws -> ProcessResult
+    {
         if try self.store.isRecorded(mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid) {
             return .alreadyProcessed
         }
@@ -78,6 +97,15 @@ public struct MessageProcessor: Sendable {
             message = try self.parser.parse(raw)
         } catch {
             return try record(incoming(nil, .unreadable, reason: "unreadable: \(error)"), nil)
+        }
+        // Seen before under another UIDVALIDITY (the mailbox was rebuilt): never handled twice.
+        if let id = message.messageID,
+            let earlier = try self.store.messages(withMessageID: id).first(where: { $0.message.mailbox == location.mailbox })
+        {
+            return try record(incoming(message, .skipped, reason: "already handled as message \(earlier.id)"), nil)
+        }
+        if let notBefore, let date = message.date, date < notBefore {
+            return try record(incoming(message, .skipped, reason: "dated before Tact watched this mailbox"), nil)
         }
         if let suppressed = self.suppression.evaluate(message) {
             return try record(

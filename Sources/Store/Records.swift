@@ -12,6 +12,9 @@ public enum MessageOutcome: String, Sendable, Codable, CaseIterable {
     case rateLimited = "rate-limited"
     /// The message could not be read as mail (over the size cap, not MIME): kept for a person, never answered.
     case unreadable
+    /// Not acknowledged on purpose: it arrived before Tact watched the mailbox, or it was already
+    /// handled under an earlier UIDVALIDITY.
+    case skipped
 }
 
 /// One incoming message as the daemon records it, keyed by where it was found on the server.

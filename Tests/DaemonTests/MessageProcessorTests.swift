@@ -130,3 +130,51 @@ func demoMail(_ name: String) throws -> Data {
         #expect(try store.message(rowID: row)?.message.outcome == .unreadable)
     }
 }
+
+@Suite struct MessageProcessorResyncTests {
+    let now = Date(timeIntervalSince1970: 1_795_428_000)
+
+    @Test func aMessageSeenUnderAnOldUIDValidityIsNotHandledAgain() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-processor")
+        defer { directory.remove() }
+        let (processor, store) = try makeProcessor(in: directory)
+        _ = try processor.process(try demoMail("06-cancellation.eml"), at: MessageLocation(mailbox: "support", uidValidity: 1, uid: 5), arrival: now, now: now)
+        let again = try processor.process(
+            try demoMail("06-cancellation.eml"), at: MessageLocation(mailbox: "support", uidValidity: 2, uid: 1), arrival: now, now: now)
+        guard case .recorded(.skipped, _, nil, let reason?) = again else {
+            Issue.record("expected skipped, got \(again)")
+            return
+        }
+        #expect(reason.hasPrefix("already handled"))
+        #expect(try store.drafts(in: nil).count == 1)
+    }
+
+    @Test func mailOlderThanTheBaselineIsSkipped() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-processor")
+        defer { directory.remove() }
+        let (processor, _) = try makeProcessor(in: directory)
+        // The demo mail is dated 23 November 2026; the baseline is a day later.
+        let result = try processor.process(
+            try demoMail("05-technical.eml"), at: MessageLocation(mailbox: "support", uidValidity: 1, uid: 1), arrival: now,
+            now: now, notBefore: now.addingTimeInterval(24 * 3600))
+        guard case .recorded(.skipped, _, nil, _) = result else {
+            Issue.record("expected skipped, got \(result)")
+            return
+        }
+    }
+
+    @Test func oversizeMessagesAreRecordedForAPerson() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-processor")
+        defer { directory.remove() }
+        let (processor, store) = try makeProcessor(in: directory)
+        let location = MessageLocation(mailbox: "support", uidValidity: 1, uid: 9)
+        guard case .recorded(.unreadable, let row, nil, let reason?) = try processor.recordOversize(at: location, size: 30_000_000, limit: 26_214_400, now: now)
+        else {
+            Issue.record("expected an unreadable record")
+            return
+        }
+        #expect(reason.contains("30000000 bytes"))
+        #expect(try store.message(rowID: row)?.message.outcome == .unreadable)
+        #expect(try processor.recordOversize(at: location, size: 30_000_000, limit: 26_214_400, now: now) == .alreadyProcessed)
+    }
+}

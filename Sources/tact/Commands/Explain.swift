@@ -74,6 +74,8 @@ struct Explain: ParsableCommand {
             lines.append("  not answered: \(message.reason ?? "rate limit"). A person can still reply from their mail client.")
         case .attached:
             lines.append("  not answered again: \(message.reason ?? "follow-up"); it belongs to an item already in the queue.")
+        case .skipped:
+            lines.append("  not answered: \(message.reason ?? "skipped").")
         case .unreadable:
             lines.append("  not answered: \(message.reason ?? "unreadable"). It needs a person.")
         case .drafted:
