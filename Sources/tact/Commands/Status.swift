@@ -1,0 +1,106 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Store
+
+/// `tact status`: how each mailbox and the queue are doing.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show each mailbox's last check and error, the queue by state, and overdue promises.",
+        discussion: """
+            --check exits 1 when something needs attention (a mailbox never checked or failing, a draft whose \
+            promised time has passed), for monitoring; 0 otherwise.
+            """)
+
+    @Option(name: .customLong("config"), help: "The configuration file (default: $TACT_CONFIG, /etc/tact/tact.toml, ./config/tact.toml).")
+    var configFile: String?
+    @Option(name: .customLong("store"), help: "The database (default: from the configuration's [daemon] state_dir).")
+    var storePath: String?
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Exit 1 when something needs attention.") var check = false
+
+    struct MailboxReport: Encodable {
+        let name: String
+        let lastCheck: String?
+        let lastError: String?
+        let outcomes: [String: Int]
+        enum CodingKeys: String, CodingKey {
+            case name, outcomes
+            case lastCheck = "last_check"
+            case lastError = "last_error"
+        }
+    }
+
+    struct Overdue: Encodable {
+        let draft: Int64
+        let state: String
+        let promisedBy: String
+        enum CodingKeys: String, CodingKey {
+            case draft, state
+            case promisedBy = "promised_by"
+        }
+    }
+
+    struct Report: Encodable {
+        let mailboxes: [MailboxReport]
+        let drafts: [String: Int]
+        let overdue: [Overdue]
+        let attention: [String]
+    }
+
+    func run() throws {
+        let configuration: TactConfiguration
+        do {
+            configuration = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
+                .configuration
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let path = self.storePath ?? configuration.daemon.storePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("there is no Tact database at \(path): run `tact run --once` first, or pass --store")
+        }
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: path) } catch { throw CLIError("\(error)") }
+        let now = Date()
+        var attention: [String] = []
+        var mailboxes: [MailboxReport] = []
+        for mailbox in configuration.mailboxes {
+            let state = try store.mailboxState(mailbox.name)
+            if state?.lastCheckAt == nil { attention.append("\(mailbox.name): never checked") }
+            if let error = state?.lastError { attention.append("\(mailbox.name): \(error)") }
+            mailboxes.append(MailboxReport(
+                name: mailbox.name, lastCheck: state?.lastCheckAt.map(Explain.format), lastError: state?.lastError,
+                outcomes: Dictionary(uniqueKeysWithValues: try store.outcomeCounts(mailbox: mailbox.name).map { ($0.key.rawValue, $0.value) })))
+        }
+        var overdue: [Overdue] = []
+        for state in [DraftState.queued, .approved] {
+            for draft in try store.drafts(in: state) {
+                guard let promised = draft.draft.promisedBy, promised < now else { continue }
+                overdue.append(Overdue(draft: draft.id, state: state.rawValue, promisedBy: Explain.format(promised)))
+            }
+        }
+        if !overdue.isEmpty { attention.append("\(overdue.count) draft(s) past their promised time") }
+        let report = Report(
+            mailboxes: mailboxes,
+            drafts: Dictionary(uniqueKeysWithValues: try store.draftCounts().map { ($0.key.rawValue, $0.value) }),
+            overdue: overdue, attention: attention)
+        if self.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            for mailbox in report.mailboxes {
+                print("\(mailbox.name): last check \(mailbox.lastCheck ?? "never")"
+                    + (mailbox.lastError.map { ", last error: \($0)" } ?? ""))
+                let outcomes = mailbox.outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                print("  messages: \(outcomes.isEmpty ? "none yet" : outcomes.joined(separator: ", "))")
+            }
+            let drafts = report.drafts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            print("drafts: \(drafts.isEmpty ? "none" : drafts.joined(separator: ", "))")
+            for item in report.overdue { print("  overdue: draft \(item.draft) (\(item.state)) promised by \(item.promisedBy)") }
+            print(attention.isEmpty ? "all well" : "needs attention:\n" + attention.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        if self.check && !attention.isEmpty { throw ExitCode(1) }
+    }
+}
