@@ -7,13 +7,15 @@ struct ConfigurationParser {
     let root: TableReader
     let environment: [String: String]
 
-    static let topLevelKeys = ["mailbox", "smtp"]
+    static let topLevelKeys = ["mailbox", "smtp", "drafting", "daemon"]
     static let endpointKeys = [
         "host", "port", "security", "user", "auth", "password_file", "password_credential", "token_file",
         "ca_file", "insecure_skip_verify", "connect_timeout_seconds", "io_timeout_seconds",
     ]
     static let mailboxKeys =
-        ["name"] + endpointKeys + ["folder", "own_addresses", "max_message_bytes", "smtp"]
+        ["name"] + endpointKeys + [
+            "folder", "own_addresses", "max_message_bytes", "smtp", "agent_name", "team_name", "signature", "reply_from",
+        ]
     static let smtpKeys = endpointKeys + ["envelope_sender"]
 
     static let secretAdvice =
@@ -96,9 +98,22 @@ struct ConfigurationParser {
         let smtp = try smtpReader.map { (smtpReader) throws(ConfigurationError) in
             try self.smtp(smtpReader, defaultSender: ownAddresses[0])
         }
+        let agentName = try reader.string("agent_name")
+        let teamName = try reader.string("team_name") ?? "Customer support"
+        for (key, value) in [("agent_name", agentName ?? "x"), ("team_name", teamName)]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty || value.contains(where: { $0.isNewline }) {
+            throw reader.error(.invalidValue, key, "is empty or holds a line break", fix: "give a name on one line")
+        }
+        let replyFrom = try reader.string("reply_from") ?? ownAddresses[0]
+        guard Self.isPlausibleAddress(replyFrom) else {
+            throw reader.error(
+                .invalidValue, "reply_from", "\"\(replyFrom)\" is not a plain e-mail address",
+                fix: "write it as local@domain")
+        }
         return MailboxConfiguration(
             name: name, endpoint: endpoint, credentials: credentials, folder: folder, ownAddresses: ownAddresses,
-            maxMessageBytes: maxBytes, smtp: smtp)
+            maxMessageBytes: maxBytes, smtp: smtp, agentName: agentName, teamName: teamName,
+            signature: try reader.string("signature") ?? "", replyFrom: replyFrom)
     }
 
     private func smtp(_ reader: TableReader, defaultSender: String) throws(ConfigurationError) -> SMTPConfiguration {

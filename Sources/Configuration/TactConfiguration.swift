@@ -1,3 +1,4 @@
+import Drafting
 import Foundation
 import MailTransport
 import TOMLKit
@@ -7,12 +8,27 @@ import TOMLKit
 public struct TactConfiguration: Sendable, Equatable {
     /// Where the configuration came from (a file path), for messages and `tact config check`.
     public var source: String
+    /// How replies are drafted: templates, rule pack, business hours, response targets (`[drafting]`).
+    public var drafting: DraftingConfiguration
+    /// The service's own settings: where its state lives, rate limits, polling (`[daemon]`).
+    public var daemon: DaemonConfiguration
     /// The mailboxes to watch, in file order; names are unique.
     public var mailboxes: [MailboxConfiguration]
 
-    public init(source: String, mailboxes: [MailboxConfiguration]) {
+    public init(
+        source: String, mailboxes: [MailboxConfiguration], drafting: DraftingConfiguration = DraftingConfiguration(),
+        daemon: DaemonConfiguration = DaemonConfiguration()
+    ) {
         self.source = source
         self.mailboxes = mailboxes
+        self.drafting = drafting
+        self.daemon = daemon
+    }
+
+    /// The mailbox called `name`, or the first one when `name` is nil.
+    public func mailbox(named name: String?) -> MailboxConfiguration? {
+        guard let name else { return self.mailboxes.first }
+        return self.mailboxes.first { $0.name == name }
     }
 
     /// The system-wide file, third in the lookup order.
@@ -98,7 +114,9 @@ public struct TactConfiguration: Sendable, Equatable {
         let parser = ConfigurationParser(
             root: TableReader(table: table, path: "", source: source, locator: KeyLocator(text: toml)),
             environment: environment)
-        return TactConfiguration(source: source, mailboxes: try parser.mailboxes())
+        return TactConfiguration(
+            source: source, mailboxes: try parser.mailboxes(), drafting: try parser.drafting(),
+            daemon: try parser.daemon())
     }
 }
 
@@ -116,12 +134,25 @@ public struct MailboxConfiguration: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// How replies are submitted: `[mailbox.smtp]`, else `[smtp]`, else nil (no sending configured).
     public var smtp: SMTPConfiguration?
+    /// The person who signs this mailbox's replies; nil signs with the team's name only.
+    public var agentName: String?
+    /// The team's name, under the signature and as the From display name.
+    public var teamName: String
+    /// Extra signature lines.
+    public var signature: String
+    /// The address replies come from (default: the first own address).
+    public var replyFrom: String
 
     public init(
         name: String, endpoint: ServerEndpoint, credentials: Credentials, folder: String = "INBOX",
         ownAddresses: [String], maxMessageBytes: Int = MailboxConfiguration.defaultMaxMessageBytes,
-        smtp: SMTPConfiguration?
+        smtp: SMTPConfiguration?, agentName: String? = nil, teamName: String = "Customer support",
+        signature: String = "", replyFrom: String? = nil
     ) {
+        self.agentName = agentName
+        self.teamName = teamName
+        self.signature = signature
+        self.replyFrom = replyFrom ?? ownAddresses.first ?? ""
         self.name = name
         self.endpoint = endpoint
         self.credentials = credentials

@@ -35,6 +35,13 @@ public enum FirstName {
         let words = name.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard !words.isEmpty, words.count <= 5 else { return nil }
         if words.contains(where: { Self.nonPersonWords.contains(Self.folded($0)) }) { return nil }
+        // "Blue Bottle Coffee" <hello@bluebottlecoffee.com>: a name spelled out in the domain is a
+        // brand (or a personal domain, where no name is the safe answer).
+        if words.count >= 2 {
+            let joined = words.joined().lowercased().filter(\.isLetter)
+            let domain = address.split(separator: "@").dropFirst().first.map { $0.lowercased().filter(\.isLetter) }
+            if let domain, joined.count >= 6, domain.contains(joined) { return nil }
+        }
         let personal = words.drop { Self.titles.contains(Self.folded($0)) }
         guard let first = personal.first else { return nil }
         return Self.acceptedName(first, address: address, wordCount: personal.count)
@@ -128,5 +135,10 @@ public enum FirstName {
         "university", "school", "association", "club", "online", "und", "and", "&", "of",
         "unknown", "user", "owner", "manager", "director", "operations", "payments", "invoices", "legal",
         "security", "feedback", "hello", "hi", "careers", "jobs", "press", "media", "partners",
+        "coffee", "market", "pizza", "travel", "consulting", "design", "labs", "tech", "software", "digital",
+        "clinic", "dental", "pharmacy", "insurance", "realty", "properties", "motors", "garage", "florist",
+        "flowers", "books", "kitchen", "bar", "pub", "grill", "salon", "spa", "fitness", "gym", "academy",
+        "institute", "college", "church", "council", "hospital", "care", "express", "delivery", "logistics",
+        "shipping", "rentals", "boutique", "gallery", "events", "magazine", "newsletters", "updates", "digest",
     ]
 }

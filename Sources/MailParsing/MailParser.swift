@@ -88,11 +88,12 @@ public struct MailParser: Sendable {
                 statusFields: walk.deliveryStatus ?? "", originalMessageID: walk.reportedMessageID)
         }
 
+        let from = Self.mailboxes(g_mime_message_get_from(message)).first
         return InboundMessage(
             messageID: g_mime_message_get_message_id(message).map { String(cString: $0) },
             inReplyTo: Self.messageIDs(g_mime_object_get_header(object, "In-Reply-To"), options: options),
             references: Self.messageIDs(g_mime_object_get_header(object, "References"), options: options),
-            from: Self.mailboxes(g_mime_message_get_from(message)).first,
+            from: from,
             replyTo: Self.mailboxes(g_mime_message_get_reply_to(message)),
             to: Self.mailboxes(g_mime_message_get_to(message)),
             cc: Self.mailboxes(g_mime_message_get_cc(message)),
@@ -103,7 +104,7 @@ public struct MailParser: Sendable {
             subject: g_mime_message_get_subject(message).map { String(cString: $0) } ?? "",
             body: body,
             bodySource: source,
-            text: MessageText(splitting: body),
+            text: MessageText(splitting: body, senderName: from?.name),
             attachments: walk.attachments,
             headers: headers,
             mimeTypes: walk.mimeTypes,

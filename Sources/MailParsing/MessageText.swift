@@ -19,7 +19,11 @@ public struct MessageText: Sendable, Hashable {
     }
 
     /// Splits a plain-text body (LF line ends).
-    public init(splitting body: String) {
+    /// - Parameters:
+    ///   - body: the text body.
+    ///   - senderName: the From display name, when known: a last line that is just the sender's
+    ///     name or first name ("Priya") is their signature too.
+    public init(splitting body: String, senderName: String? = nil) {
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
         var own: [Substring] = []
         var quoted: [Substring] = []
@@ -55,7 +59,7 @@ public struct MessageText: Sendable, Hashable {
             own.append(line)
             index += 1
         }
-        let signatureStart = SignOff.signatureStart(in: own)
+        let signatureStart = SignOff.signatureStart(in: own) ?? SignOff.bareName(in: own, senderName: senderName)
         let signature = signatureStart.map { Array(own[$0...]) } ?? []
         if let signatureStart { own.removeSubrange(signatureStart...) }
         self.ownWords = Self.tidy(own)
@@ -236,6 +240,21 @@ enum SignOff {
             if after.count <= 5, after.allSatisfy({ lines[$0].count <= 60 }) { return index }
         }
         return nil
+    }
+
+    /// The index of a last line that is only the sender's name or first name, after other words.
+    static func bareName(in lines: [Substring], senderName: String?) -> Int? {
+        guard let senderName, !senderName.isEmpty,
+            let last = lines.lastIndex(where: { !$0.allSatisfy(\.isWhitespace) }), last > 0
+        else { return nil }
+        let line = lines[last].trimmingCharacters(in: CharacterSet(charactersIn: " \t-–—~.,!")).lowercased()
+        guard !line.isEmpty, line.count <= 60 else { return nil }
+        let name = senderName.lowercased()
+        let words = name.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        guard line == name || words.contains(line) || words.reversed().joined(separator: " ") == line else {
+            return nil
+        }
+        return last
     }
 
     /// A closing line right above `index` (ignoring blank lines), so "Thanks,\n\nSent from my

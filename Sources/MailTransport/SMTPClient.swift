@@ -233,7 +233,8 @@ final class SMTPTransfer {
 
     /// A command line curl sent. Only the verb is looked at: AUTH lines carry credentials.
     func sent(_ line: Substring) {
-        let verb = line.prefix { $0 != " " && $0 != ":" && $0 != "\r" && $0 != "\n" }.uppercased()
+        // Characters, not bytes: "\r\n" is one Character, caught by isNewline.
+        let verb = line.prefix { $0 != " " && $0 != ":" && !$0.isNewline }.uppercased()
         switch verb {
         case "EHLO", "HELO", "STARTTLS": self.phase = .connecting
         case "AUTH": self.phase = .authenticating
@@ -250,7 +251,7 @@ final class SMTPTransfer {
     /// Reply lines from the server ("250-..." continues, "250 ..." ends a reply).
     func received(_ text: String) {
         guard !self.quitSent else { return }
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r" || $0 == "\n" }) {
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
             let bytes = Array(line.utf8)
             guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else { continue }
             let rest = bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : ""

@@ -34,4 +34,11 @@ public protocol MessageStore: Sendable {
     func lastAcknowledgement(of sender: String) throws -> Date?
     /// How many acknowledgements `mailbox` made since `date` (the flood valve).
     func acknowledgementCount(mailbox: String, since date: Date) throws -> Int
+
+    func mailboxState(_ mailbox: String) throws -> MailboxState?
+    func save(_ state: MailboxState) throws
+    /// Counts of drafts by state (for `tact status`).
+    func draftCounts() throws -> [DraftState: Int]
+    /// Counts of messages by outcome for one mailbox.
+    func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int]
 }

@@ -108,3 +108,26 @@ public enum RecordResult: Sendable, Equatable {
     /// The same (mailbox, UIDVALIDITY, UID) was recorded before: nothing was written.
     case alreadyRecorded(messageRowID: Int64)
 }
+
+/// What the daemon remembers about one mailbox between runs.
+public struct MailboxState: Sendable, Equatable {
+    public var mailbox: String
+    /// The UIDVALIDITY the UIDs below belong to.
+    public var uidValidity: UInt32
+    /// Every UID up to this one has been looked at (the high-water mark).
+    public var lastUID: UInt32
+    /// When Tact first watched this mailbox: older mail is never acknowledged unless backfilled.
+    public var baselineAt: Date
+    public var lastCheckAt: Date?
+    /// The last failure, kept until a check succeeds (shown by `tact status`).
+    public var lastError: String?
+
+    public init(mailbox: String, uidValidity: UInt32, lastUID: UInt32, baselineAt: Date, lastCheckAt: Date? = nil, lastError: String? = nil) {
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.lastUID = lastUID
+        self.baselineAt = baselineAt
+        self.lastCheckAt = lastCheckAt
+        self.lastError = lastError
+    }
+}

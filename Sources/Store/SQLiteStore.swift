@@ -118,6 +118,14 @@ public final class SQLiteStore: MessageStore {
                         detail TEXT
                     );
                     CREATE INDEX audit_by_message ON audit(message_row_id, id);
+                    CREATE TABLE mailbox_state (
+                        mailbox TEXT PRIMARY KEY,
+                        uid_validity INTEGER NOT NULL,
+                        last_uid INTEGER NOT NULL,
+                        baseline_at REAL NOT NULL,
+                        last_check_at REAL,
+                        last_error TEXT
+                    );
                     """)
         }
         return migrator
@@ -287,6 +295,63 @@ public final class SQLiteStore: MessageStore {
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?",
                 arguments: [mailbox, MessageOutcome.drafted.rawValue, date.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    // MARK: - Mailbox state and counts
+
+    public func mailboxState(_ mailbox: String) throws -> MailboxState? {
+        try self.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mailbox_state WHERE mailbox = ?", arguments: [mailbox]).map { row in
+                let validity: Int64 = row["uid_validity"]
+                let last: Int64 = row["last_uid"]
+                let checked: Double? = row["last_check_at"]
+                return MailboxState(
+                    mailbox: row["mailbox"], uidValidity: UInt32(truncatingIfNeeded: validity),
+                    lastUID: UInt32(truncatingIfNeeded: last), baselineAt: Date(timeIntervalSince1970: row["baseline_at"]),
+                    lastCheckAt: checked.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
+            }
+        }
+    }
+
+    public func save(_ state: MailboxState) throws {
+        try self.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, baseline_at, last_check_at, last_error)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,
+                        last_uid = excluded.last_uid, baseline_at = excluded.baseline_at,
+                        last_check_at = excluded.last_check_at, last_error = excluded.last_error
+                    """,
+                arguments: [
+                    state.mailbox, Int64(state.uidValidity), Int64(state.lastUID), state.baselineAt.timeIntervalSince1970,
+                    state.lastCheckAt?.timeIntervalSince1970, state.lastError,
+                ])
+        }
+    }
+
+    public func draftCounts() throws -> [DraftState: Int] {
+        try self.pool.read { db in
+            var counts: [DraftState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM draft GROUP BY state") {
+                let state: String = row["state"]
+                if let known = DraftState(rawValue: state) { counts[known] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int] {
+        try self.pool.read { db in
+            var counts: [MessageOutcome: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT outcome, COUNT(*) AS n FROM message WHERE mailbox = ? GROUP BY outcome", arguments: [mailbox])
+            {
+                let outcome: String = row["outcome"]
+                if let known = MessageOutcome(rawValue: outcome) { counts[known] = row["n"] }
+            }
+            return counts
         }
     }
 

@@ -115,6 +115,14 @@ public final class SMTPSink: @unchecked Sendable {
         try self.writeRules(rules)
     }
 
+    /// From the next transaction on, close the connection at `stage` without answering (for DATA:
+    /// after the whole message arrived), as a crash or a network cut would.
+    public func dropConnection(at stage: Stage) throws {
+        var rules = self.rules()
+        rules[stage] = "drop"
+        try self.writeRules(rules)
+    }
+
     /// From the next transaction on, accept everything again.
     public func acceptEverything() throws {
         try self.writeRules([:])
@@ -153,7 +161,18 @@ public final class SMTPSink: @unchecked Sendable {
         from aiosmtpd.smtp import SMTP
 
         port, root = int(sys.argv[1]), sys.argv[2]
+        # The parent may have blocked signals; SIGTERM is how the sink is told to stop.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         messages = os.path.join(root, "messages")
+
+        def refusal(server, stage):
+            """The configured answer for stage, or None to go on. "drop" closes the connection
+            without answering, as a crash or network cut would."""
+            answer = rule(stage)
+            if answer == "drop":
+                server.transport.abort()
+                return "421 connection dropped"
+            return answer
 
         def rule(stage):
             try:
@@ -171,7 +190,7 @@ public final class SMTPSink: @unchecked Sendable {
                 self.count = len([n for n in os.listdir(messages) if n.endswith(".json")])
 
             async def handle_MAIL(self, server, session, envelope, address, options):
-                answer = rule("MAIL")
+                answer = refusal(server, "MAIL")
                 if answer:
                     return answer
                 envelope.mail_from = address
@@ -179,7 +198,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 OK"
 
             async def handle_RCPT(self, server, session, envelope, address, options):
-                answer = rule("RCPT")
+                answer = refusal(server, "RCPT")
                 if answer:
                     return answer
                 envelope.rcpt_tos.append(address)
@@ -187,14 +206,16 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
-                answer = rule("DATA")
+                answer = refusal(server, "DATA")
                 if answer:
                     return answer
                 self.count += 1
                 base = os.path.join(messages, "%06d" % self.count)
                 with open(base + ".eml", "wb") as f:
                     f.write(envelope.original_content)
-                record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "raw_path": base + ".eml"}
+                # aiosmtpd keeps the null sender as "<>"; recorded as "", as SMTPEnvelope spells it.
+                sender = "" if envelope.mail_from == "<>" else envelope.mail_from
+                record = {"mail_from": sender, "rcpt_tos": envelope.rcpt_tos, "raw_path": base + ".eml"}
                 with open(base + ".tmp", "w") as f:
                     json.dump(record, f)
                 os.rename(base + ".tmp", base + ".json")

@@ -26,6 +26,14 @@ public struct SuppressionPolicy: Sendable, Hashable {
         guard var suppression = self.firstMatch(message) else { return nil }
         if let report = message.deliveryReport {
             suppression.bounce = BounceDetails(report: report)
+        } else if let failed = message.headerValue("X-Failed-Recipients") {
+            // Exim's plain-text bounces carry no DSN part, only this header; it lists permanent
+            // failures, hence RFC 3463's "other permanent" status 5.0.0.
+            let addresses = failed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.contains("@") }
+            suppression.bounce = BounceDetails(
+                failedRecipients: addresses.map { FailedRecipient(address: $0, status: "5.0.0") },
+                originalMessageID: nil)
         }
         return suppression
     }

@@ -17,6 +17,7 @@ struct Tact: AsyncParsableCommand {
         subcommands: [
             // Subcommands are registered here, one line each.
             Classify.self,
+            ConfigCommand.self,
             DraftCommand.self,
             Explain.self,
             Lint.self,

@@ -18,6 +18,7 @@ import Testing
         ("Mrs Zoë Smith", "zoe@example.co.uk", "Zoë"),
         ("Jane", "jane@example.com", "Jane"),
         ("Siobhán O'Neill (Acme)", "s@acme.example", "Siobhán"),
+        ("Jane Doe via Zendesk", "support@zendesk.example", "Jane"),
     ])
     func firstNameFromDisplayName(displayName: String, address: String, expected: String) {
         #expect(FirstName.fromDisplayName(displayName, address: address) == expected)
@@ -41,6 +42,9 @@ import Testing
         ("", "x@example.com"),
         ("12345", "x@example.com"),
         ("Doe, Jane, Smith", "x@example.com"),
+        ("Blue Bottle Coffee", "hello@example.com"),
+        ("Sunny Side Studio", "hello@sunnysidestudio.example"),
+        ("Amazon.com", "shipment-tracking@amazon.com"),
     ])
     func noNameFromRoleCompanyOrAddress(displayName: String, address: String) {
         #expect(FirstName.fromDisplayName(displayName, address: address) == nil)

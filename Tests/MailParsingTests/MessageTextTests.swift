@@ -104,3 +104,17 @@ import Testing
         #expect(MessageText(splitting: body).signature.isEmpty)
     }
 }
+
+@Suite struct BareNameSignatureTests {
+    @Test func aLastLineWithJustTheSendersNameIsTheSignature() throws {
+        let text = try Fixture.parse("automatic-renewal-human").text
+        #expect(text.ownWords == "Hi, my automatic renewal was charged twice this month. Please refund one.")
+        #expect(text.signature == "Priya")
+    }
+
+    @Test func aLastLineThatMerelyContainsTheNameStaysTheCustomersWords() {
+        let text = MessageText(splitting: "Hello,\nPriya wants a refund", senderName: "Priya Patel")
+        #expect(text.ownWords == "Hello,\nPriya wants a refund")
+        #expect(MessageText(splitting: "Priya", senderName: "Priya Patel").ownWords == "Priya")
+    }
+}

@@ -193,3 +193,37 @@ import Testing
         }
     }
 }
+
+@Suite struct MailboxStateTests {
+    @Test func stateIsSavedReplacedAndReadBack() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-store")
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.url.appendingPathComponent("tact.sqlite").path)
+        #expect(try store.mailboxState("support") == nil)
+        var state = MailboxState(mailbox: "support", uidValidity: 7, lastUID: 41, baselineAt: Date(timeIntervalSince1970: 1_800_000_000))
+        try store.save(state)
+        #expect(try store.mailboxState("support") == state)
+        state.lastUID = 99
+        state.lastError = "login refused"
+        state.lastCheckAt = Date(timeIntervalSince1970: 1_800_000_100)
+        try store.save(state)
+        #expect(try store.mailboxState("support") == state)
+        #expect(try store.mailboxState("sales") == nil)
+    }
+
+    @Test func countsByStateAndOutcome() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-store")
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.url.appendingPathComponent("tact.sqlite").path)
+        for (uid, outcome) in [(1, MessageOutcome.drafted), (2, .drafted), (3, .suppressed)] as [(UInt32, MessageOutcome)] {
+            _ = try store.record(
+                IncomingMessage(
+                    mailbox: "support", uidValidity: 1, uid: uid, messageID: nil, sender: "a\(uid)@example.org", subject: nil,
+                    receivedAt: Date(), outcome: outcome),
+                draft: outcome == .drafted ? NewDraft(template: "question", subject: "Re: x", body: "Hi") : nil, actor: "daemon")
+        }
+        #expect(try store.draftCounts() == [.queued: 2])
+        #expect(try store.outcomeCounts(mailbox: "support") == [.drafted: 2, .suppressed: 1])
+        #expect(try store.outcomeCounts(mailbox: "sales").isEmpty)
+    }
+}

@@ -5,11 +5,12 @@ import Testing
 @Suite struct DraftCommandTests {
     let fixtures = repositoryRoot.appendingPathComponent("Tests/TactCLITests/Fixtures/draft")
     let templates = repositoryRoot.appendingPathComponent("templates").path
+    let config = repositoryRoot.appendingPathComponent("config/tact.toml").path
 
     func draft(_ file: String, _ extra: [String] = []) throws -> (status: Int32, json: [String: Any]?, stdout: String) {
         let result = try TactBinary.run(
             ["draft", fixtures.appendingPathComponent(file).path, "--json", "--now", "2026-11-23T10:00:00Z",
-             "--time-zone", "Europe/Berlin", "--agent", "Marta Keller", "--templates", templates] + extra)
+             "--time-zone", "Europe/Berlin", "--config", config, "--templates", templates] + extra)
         let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return (result.status, json, result.stdout + result.stderr)
     }
@@ -22,7 +23,8 @@ import Testing
         #expect(headers["Subject"] == "Re: Refund for the broken kettle")
         #expect(headers["In-Reply-To"] == "<demo-02@example.net>")
         #expect(headers["Auto-Submitted"] == "auto-replied")
-        #expect(headers["From"] == "Customer support <support@shop.example>")
+        // Signer and reply address come from the shipped configuration's first mailbox.
+        #expect(headers["From"] == "Support at Example <support@example.com>")
         #expect(json?["template"] as? String == "refund")
         let body = try #require(json?["body"] as? String)
         #expect(body.hasPrefix("Hi Liam,\n"))
@@ -62,6 +64,17 @@ import Testing
         #expect(headers["Bcc"] == nil && headers["X-Evil"] == nil)
         #expect(headers.values.allSatisfy { !$0.contains("\n") && !$0.contains("\r") })
         #expect(headers["To"]?.hasSuffix("<eve@example.org>") == true)
+    }
+
+    @Test func flagsOverrideTheConfigurationAndUnknownMailboxesAreNamed() throws {
+        let (status, json, output) = try draft("02-refund.eml", ["--agent", "Tom Becker", "--from", "help@example.com", "--mailbox", "sales"])
+        #expect(status == 0, "\(output)")
+        #expect((json?["headers"] as? [String: String])?["From"] == "Customer support <help@example.com>")
+        #expect((json?["body"] as? String)?.contains("Tom Becker") == true)
+        let unknown = try TactBinary.run(
+            ["draft", fixtures.appendingPathComponent("02-refund.eml").path, "--config", config, "--mailbox", "nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("choose one of support, sales"))
     }
 
     @Test func aBadNowIsAUsageError() throws {

@@ -142,6 +142,18 @@ private func message(_ headers: String, body: String = "Hello, where is my order
         #expect(bounce.originalMessageID == "ack-99@shop.example")
     }
 
+    @Test func anEximBounceWithoutADeliveryStatusPartReportsItsFailedRecipients() throws {
+        let mail = try message("""
+            Return-Path: <>
+            From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+            X-Failed-Recipients: gone@example.com, old@example.org
+            Subject: Mail delivery failed: returning message to sender
+            """, body: "This message was created automatically by mail delivery software.")
+        let suppression = try #require(self.policy.evaluate(mail))
+        #expect(suppression.reason == .nullReturnPath)
+        #expect(suppression.bounce?.failedRecipients.map(\.address) == ["gone@example.com", "old@example.org"])
+    }
+
     @Test func reasonsHaveStableMachineReadableNames() {
         #expect(SuppressionReason.allCases.count == 13)
         #expect(Set(SuppressionReason.allCases.map(\.rawValue)).count == 13)

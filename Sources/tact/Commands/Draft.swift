@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Courtesy
 import Drafting
 import Foundation
@@ -14,18 +15,21 @@ struct DraftCommand: ParsableCommand {
             Parses the message, stops if it is machine mail (exit 1, with the reason), classifies it, \
             renders the category's template (or the open question when unsure), computes the promised \
             time from business hours, builds the complete reply and lints it. --now makes the promise \
-            reproducible. Without a configuration the reply comes from the address the mail was sent \
-            to and is signed with --agent.
+            reproducible. Signer, reply address, business hours, response targets, templates and rules come \
+            from the configuration (--config, else the usual lookup) for --mailbox (default: the first); \
+            the flags below override them. Without any configuration the reply comes from the address the \
+            mail was sent to.
             """)
 
     @Argument(help: "The raw message file, or '-' for standard input.") var file: String
     @Flag(help: "Print {\"headers\", \"body\", \"template\", \"findings\"} as JSON.") var json = false
     @Option(help: "The moment of drafting, ISO 8601 (e.g. 2026-11-23T10:00:00Z); default: now.") var now: String?
-    @Option(help: "The person who signs the reply.") var agent = "The support team"
-    @Option(help: "The team's name under the signature.") var team = "Customer support"
+    @Option(help: "The configured mailbox whose settings to use (default: the first).") var mailbox: String?
+    @Option(help: "The person who signs the reply.") var agent: String?
+    @Option(help: "The team's name under the signature.") var team: String?
     @Option(name: .customLong("from"), help: "The address replies come from (default: the address the mail was sent to).")
     var fromAddress: String?
-    @Option(name: .customLong("time-zone"), help: "The team's time zone (IANA name).") var timeZone = "UTC"
+    @Option(name: .customLong("time-zone"), help: "The team's time zone (IANA name).") var timeZone: String?
     @Option(name: .customLong("customers"), help: "A customer directory CSV (email,name,customer_since,tier).")
     var customersFile: String?
     @Option(name: .customLong("own-address"), help: "One of our own addresses (repeatable).") var ownAddresses: [String] = []
@@ -42,8 +46,23 @@ struct DraftCommand: ParsableCommand {
         } else {
             clock = Date()
         }
-        guard let zone = TimeZone(identifier: self.timeZone) else {
-            throw CLIError("--time-zone \(self.timeZone) is not a time zone: use an IANA name such as Europe/Berlin")
+        let configuration = try self.location.configuration()
+        var mailbox: MailboxConfiguration?
+        if let configuration {
+            mailbox = configuration.mailbox(named: self.mailbox)
+            guard mailbox != nil else {
+                throw CLIError("no mailbox \(self.mailbox ?? "") in \(configuration.source): choose one of \(configuration.mailboxes.map(\.name).joined(separator: ", "))")
+            }
+        } else if let name = self.mailbox {
+            throw CLIError("--mailbox \(name) needs a configuration: pass --config FILE")
+        }
+        let drafting = configuration?.drafting
+        var hours = drafting?.businessHours ?? .weekdays9to5(timeZone: .gmt)
+        if let name = self.timeZone {
+            guard let zone = TimeZone(identifier: name) else {
+                throw CLIError("--time-zone \(name) is not a time zone: use an IANA name such as Europe/Berlin")
+            }
+            hours = try BusinessHours(timeZone: zone, week: hours.week, holidays: hours.holidays)
         }
         let data = try readInput(self.file)
         let message: InboundMessage
@@ -52,7 +71,8 @@ struct DraftCommand: ParsableCommand {
         } catch {
             throw CLIError("\(self.file): \(error)")
         }
-        if let suppression = SuppressionPolicy(ownAddresses: self.ownAddresses).evaluate(message) {
+        let ownAddresses = self.ownAddresses + (mailbox?.ownAddresses ?? [])
+        if let suppression = SuppressionPolicy(ownAddresses: ownAddresses).evaluate(message) {
             print("not drafted: machine mail (\(suppression.reason.rawValue): \(suppression.detail)); Tact never answers it")
             throw ExitCode(1)
         }
@@ -61,24 +81,26 @@ struct DraftCommand: ParsableCommand {
         let templates = try self.location.load()
         let pack: RulePack
         do {
-            pack = try RulePack.locate(explicitFile: self.rulesFile).pack
+            pack = try RulePack.locate(explicitFile: self.rulesFile ?? drafting?.rulesFile).pack
         } catch {
             throw CLIError("\(error)")
         }
-        let fromAddress = self.fromAddress ?? message.to.first?.address ?? "support@example.com"
+        let team = self.team ?? mailbox?.teamName ?? "Customer support"
+        let agent = self.agent ?? mailbox?.agentName ?? team
+        let fromAddress = self.fromAddress ?? mailbox?.replyFrom ?? message.to.first?.address ?? "support@example.com"
         let from: MailAddress
         do {
-            from = try MailAddress(name: self.team, address: fromAddress)
+            from = try MailAddress(name: team, address: fromAddress)
         } catch {
             throw CLIError("--from: \(error)")
         }
         var customers: CustomerDirectory?
-        if let path = self.customersFile {
+        if let path = self.customersFile ?? drafting?.customersFile {
             do { customers = try CustomerDirectory(path: path) } catch { throw CLIError("\(error)") }
         }
         let settings = DraftingSettings(
-            from: from, agent: AgentIdentity(name: self.agent, team: self.team),
-            businessHours: .weekdays9to5(timeZone: zone), customers: customers)
+            from: from, agent: AgentIdentity(name: agent, signature: mailbox?.signature ?? "", team: team),
+            businessHours: hours, targets: drafting?.targets ?? DraftingSettings.defaultTargets, customers: customers)
         let drafter = Drafter(templates: templates, linter: Linter(pack: pack), settings: settings)
         let arrival = min(message.date ?? clock, clock)
         let draft: Drafting.Draft

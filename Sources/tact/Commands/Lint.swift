@@ -1,6 +1,8 @@
 import ArgumentParser
 import Courtesy
 import Foundation
+import MailParsing
+import Triage
 
 /// `tact lint`: checks one draft against the courtesy rules and prints the findings.
 ///
@@ -10,8 +12,8 @@ struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a draft reply against the courtesy rules.",
         usage: """
-            tact lint [FILE|-] [--category C] [--first-name NAME] [--sentiment S] [--asked-how-are-you]
-                      [--rules FILE] [--json] [--fail-on error|warning|suggestion]
+            tact lint [FILE|-] [--incoming MAIL.eml] [--category C] [--first-name NAME] [--sentiment S]
+                      [--asked-how-are-you] [--rules FILE] [--json] [--fail-on error|warning|suggestion]
             """,
         discussion: """
             Reads the draft from FILE, or from standard input when FILE is - or absent, and prints each \
@@ -20,7 +22,9 @@ struct Lint: ParsableCommand {
             match, message, suggestion.
 
             Context flags describe the incoming mail; rules that need context stay silent without it. \
-            --category and --sentiment take the triage names (e.g. complaint, negative).
+            --category and --sentiment take the triage names (e.g. complaint, negative). --incoming MAIL.eml \
+            derives all four from the customer's mail (parsed and classified as the daemon would); flags given \
+            as well override what it derives.
 
             Rules come from --rules FILE, else config/courtesy.toml in the current directory, else \
             /etc/tact/courtesy.toml, else the built-in default pack. docs/COURTESY.md describes every rule \
@@ -44,6 +48,14 @@ struct Lint: ParsableCommand {
             print(Lint.helpMessage())
             return
         }
+        var context = options.context
+        if let incoming = options.incoming {
+            let derived = Self.context(fromIncoming: incoming)
+            context.category = context.category ?? derived.category
+            context.sentiment = context.sentiment ?? derived.sentiment
+            context.firstName = context.firstName ?? derived.firstName
+            context.askedHowAreYou = context.askedHowAreYou ?? derived.askedHowAreYou
+        }
         let draft = Self.readDraft(options.file)
         let pack: RulePack
         do {
@@ -51,13 +63,40 @@ struct Lint: ParsableCommand {
         } catch {
             Self.fail("invalid rule pack: \(error.description)")
         }
-        let findings = Linter(pack: pack).lint(draft, context: options.context)
+        let findings = Linter(pack: pack).lint(draft, context: context)
         if options.json {
             print(Self.json(findings))
         } else {
             print(LintReport.readable(findings, draft: draft), terminator: "")
         }
         if findings.contains(where: { $0.severity >= options.failOn }) { throw ExitCode(1) }
+    }
+
+    /// The lint context of the customer's mail: its category and sentiment as the classifier sees
+    /// them, the first name, whether they asked how we are. Machine mail has no reply to lint.
+    static func context(fromIncoming path: String) -> LintContext {
+        let data: Data
+        do {
+            data = try readInput(path)
+        } catch {
+            Self.fail("--incoming: \(error)")
+        }
+        let message: InboundMessage
+        do {
+            message = try MailParser().parse(data)
+        } catch {
+            Self.fail("--incoming \(path): \(error)")
+        }
+        let classifier: Classifier
+        do {
+            classifier = try Classifier.shipped()
+        } catch {
+            Self.fail("the classifier model cannot be loaded: \(error)")
+        }
+        let classification = classifier.classify(subject: message.subject, text: message.text.ownWords)
+        return LintContext(
+            category: classification.category.rawValue, sentiment: classification.signals.sentiment.rawValue,
+            firstName: message.firstName, askedHowAreYou: classification.signals.asksHowAreYou)
     }
 
     private static func readDraft(_ file: String) -> String {
@@ -104,6 +143,7 @@ struct LintOptions {
     var json = false
     var failOn = Severity.error
     var help = false
+    var incoming: String?
 
     init(parsing arguments: [String]) throws(UsageError) {
         var fileGiven = false
@@ -141,8 +181,7 @@ struct LintOptions {
                     throw UsageError(message: "--fail-on takes error, warning or suggestion, not `\(level)`")
                 }
                 self.failOn = severity
-            case "--incoming":
-                throw UsageError(message: "--incoming is not available yet; pass --category/--first-name instead")
+            case "--incoming": self.incoming = try Self.nonEmpty(take(), flag)
             default:
                 if argument.hasPrefix("-") && argument != "-" {
                     throw UsageError(message: "unknown option \(argument)")

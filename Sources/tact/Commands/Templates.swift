@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Courtesy
 import Drafting
 import Foundation
@@ -9,13 +10,31 @@ struct Templates: ParsableCommand {
         abstract: "List, preview, check and edit the reply templates.",
         subcommands: [List.self, Preview.self, Check.self, Edit.self])
 
-    /// Where the templates are: `--templates DIR`, else `./templates`, else `/etc/tact/templates`.
+    /// Where the templates are: `--templates DIR`, else the configuration's `templates_dir`, else
+    /// `./templates`, else `/etc/tact/templates`.
     struct Location: ParsableArguments {
-        @Option(name: .customLong("templates"), help: "The templates folder (default: ./templates, else /etc/tact/templates).")
+        @Option(name: .customLong("templates"), help: "The templates folder (default: templates_dir from the configuration, else ./templates, else /etc/tact/templates).")
         var directory: String?
+
+        @Option(name: .customLong("config"), help: "The configuration file (default: $TACT_CONFIG, /etc/tact/tact.toml, ./config/tact.toml).")
+        var configFile: String?
+
+        /// The configuration: `--config` must load; otherwise the usual lookup, and nil when there is none.
+        func configuration() throws -> TactConfiguration? {
+            do {
+                return try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
+                    .configuration
+            } catch let error where error.kind == .fileNotFound && self.configFile == nil
+                && ProcessInfo.processInfo.environment[TactConfiguration.environmentVariable] == nil {
+                return nil
+            } catch {
+                throw CLIError("\(error)")
+            }
+        }
 
         func resolve() throws -> String {
             if let directory { return directory }
+            if let configured = try self.configuration()?.drafting.templatesDirectory { return configured }
             for candidate in ["templates", "/etc/tact/templates"]
             where FileManager.default.fileExists(atPath: (candidate as NSString).appendingPathComponent("question.mustache")) {
                 return candidate

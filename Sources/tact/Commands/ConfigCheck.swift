@@ -1,0 +1,79 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import MailTransport
+
+/// `tact config ...`: commands about the configuration file.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Inspect the configuration.",
+        subcommands: [ConfigCheck.self])
+}
+
+/// `tact config check [--config FILE]`: finds and validates the configuration, says which file was
+/// used, and prints what it means, without secrets. Exit 2 when it is invalid or a secret file
+/// cannot be read.
+struct ConfigCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the configuration and print a summary (never secrets).",
+        discussion: """
+            Looks for the file given with --config, then $TACT_CONFIG, /etc/tact/tact.toml and \
+            ./config/tact.toml. Exits 2 with the key, line and fix when the file is invalid, or when a \
+            password or token file named in it cannot be read.
+            """)
+
+    @Option(name: .long, help: "The configuration file to check.")
+    var config: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded: (configuration: TactConfiguration, source: String)
+        do {
+            loaded = try TactConfiguration.load(explicitPath: self.config, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        print("configuration: \(loaded.source)")
+        var unreadable: [String] = []
+        for mailbox in loaded.configuration.mailboxes {
+            print("mailbox \(mailbox.name):")
+            print("  imap: \(Self.describe(mailbox.endpoint, credentials: mailbox.credentials, &unreadable))")
+            print("  folder: \(mailbox.folder)")
+            print("  own addresses: \(mailbox.ownAddresses.joined(separator: ", "))")
+            print("  max message bytes: \(mailbox.maxMessageBytes)")
+            if let smtp = mailbox.smtp {
+                print("  smtp: \(Self.describe(smtp.endpoint, credentials: smtp.credentials, &unreadable))")
+                print("  envelope sender: <\(smtp.envelopeSender)>")
+            } else {
+                print("  smtp: none (replies cannot be sent)")
+            }
+        }
+        guard unreadable.isEmpty else {
+            let files = Set(unreadable).sorted().joined(separator: ", ")
+            FileHandle.standardError.write(
+                Data("error: cannot read the secret file(s) \(files): create them, readable by the tact user\n".utf8))
+            throw ExitCode(2)
+        }
+        print("valid")
+    }
+
+    private static func describe(_ endpoint: ServerEndpoint, credentials: Credentials?, _ unreadable: inout [String])
+        -> String
+    {
+        var text = "\(endpoint.host):\(endpoint.port) security=\(endpoint.security.rawValue)"
+        if let caFile = endpoint.caFile { text += " ca_file=\(caFile)" }
+        if endpoint.insecureSkipVerify { text += " insecure_skip_verify" }
+        guard let credentials else { return text + " (no login)" }
+        text += " user=\(credentials.user) auth=\(credentials.mechanism.rawValue)"
+        if case .file(let path) = credentials.secret {
+            // Only whether the secret can be read is shown, never the secret.
+            let readable = FileManager.default.isReadableFile(atPath: path)
+            if !readable { unreadable.append(path) }
+            text += " secret=\(path)\(readable ? "" : " (NOT READABLE)")"
+        }
+        return text
+    }
+}
