@@ -33,7 +33,8 @@ var classifyBenchmark: Benchmark {
         let elapsed = Date().timeIntervalSince(start)
         let cpu = threadCPUSeconds() - cpuStart
         print(
-            "\(label): \(Int(Double(done) / cpu)) messages per CPU-second, \(Int(Double(done) / elapsed)) per wall second"
+            "\(label): \(Int(Double(done) / cpu)) messages per CPU-second, "
+                + "\(Int(Double(done) / elapsed)) per wall second"
                 + " (\(done) in \(String(format: "%.2f", cpu)) s CPU, check \(checksum & 0xff))")
     }
     measure("category only      ") { classifier.category(subject: $0, text: $1).rawValue.count }

@@ -70,7 +70,8 @@ public struct Classifier: Sendable {
         let signals = Signals(subject: subject, text: text, subjectWords: subjectWords, textWords: textWords)
         let scored = weights.score(
             subjectWords: ClassifierTokenizer.withoutReplyMarkers(subjectWords), textWords: textWords,
-            context: ClassifierVocabulary.contextFeatures(sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
+            context: ClassifierVocabulary.contextFeatures(
+                sentiment: signals.sentiment, asks: ClassifierVocabulary.asks(text)),
             evidenceCount: options.evidenceCount)
         var reasons: [String] = []
         if scored.confidence < options.uncertainBelow {

@@ -5,7 +5,8 @@ import MailParsing
 /// each holding `.eml` files (`corpus/train/refund/001.eml`). Reviewers' corrections use the
 /// same layout, so they are simply another folder.
 public enum ClassifierCorpus {
-    /// Every labeled message under `directory`, parsed with `MailParser` (GMime), in a fixed order (categories, then file names)
+    /// Every labeled message under `directory`, parsed with `MailParser` (GMime), in a fixed
+    /// order (categories, then file names)
     /// so training on the same folder always gives the same model.
     /// - Throws: `ClassifierError.unreadableInput` for a missing folder or an unreadable file,
     ///   `.noTrainingData` when there are no `.eml` files at all.

@@ -37,7 +37,7 @@ public struct ClassifierError: Error, Equatable, Sendable, CustomStringConvertib
     public static func tooFewCategories(_ found: [Category]) -> ClassifierError {
         ClassifierError(
             .tooFewCategories,
-            "training found only \(found.map(\.rawValue)) : at least two category folders are needed")
+            "training found only \(found.map(\.rawValue)): at least two category folders are needed")
     }
 
     /// `automated` (or another reserved name) was used as a training label.

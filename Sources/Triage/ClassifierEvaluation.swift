@@ -92,7 +92,8 @@ public struct ClassifierEvaluation: Sendable {
                     + fixed(recall(category)) + "  " + fixed(f1(category)) + "  " + right(String(support), 7))
         }
         lines.append("")
-        lines.append("macro-F1 \(fixed(macroF1).dropFirst())   accuracy \(fixed(accuracy).dropFirst())   messages \(total)")
+        lines.append(
+            "macro-F1 \(fixed(macroF1).dropFirst())   accuracy \(fixed(accuracy).dropFirst())   messages \(total)")
         lines.append("")
         lines.append("confusion (rows: label, columns: predicted)")
         let short = categories.map { String($0.rawValue.prefix(6)) }

@@ -55,8 +55,7 @@ enum ClassifierTokenizer {
                         // Apostrophe inside a word: dropped.
                     } else {
                         finish()
-                        if sentenceBreaks && (byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B || byte == 0x0A)
-                        {
+                        if sentenceBreaks && isSentenceEnd(byte) {
                             hashes.append(sentenceBreak)
                         }
                     }
@@ -130,6 +129,12 @@ enum ClassifierTokenizer {
         return hash
     }()
 
+    /// ".", "!", "?", ";" and line breaks end a sentence.
+    @inline(__always)
+    private static func isSentenceEnd(_ byte: UInt8) -> Bool {
+        byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B || byte == 0x0A
+    }
+
     @inline(__always)
     private static func isWordByte(_ byte: UInt8) -> Bool {
         // Letters, digits, and every byte of a non-ASCII scalar (accented and non-Latin words).
@@ -192,7 +197,7 @@ enum ClassifierTokenizer {
                     if keepText { scratch.append(byte) }
                 } else {
                     finish()
-                    if sentenceBreaks && (byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B || byte == 0x0A) {
+                    if sentenceBreaks && isSentenceEnd(byte) {
                         body(Token(hash: sentenceBreak, text: nil))
                     }
                 }

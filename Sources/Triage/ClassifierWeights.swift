@@ -213,7 +213,8 @@ struct ClassifierWeights: Sendable {
             for candidate in candidates where candidate.weight >= cutoff {
                 evidence.append(
                     WeighedPhrase(
-                        phrase: ClassifierVocabulary.readable(featureText[Int(candidate.row)]), weight: candidate.weight))
+                        phrase: ClassifierVocabulary.readable(featureText[Int(candidate.row)]),
+                        weight: candidate.weight))
             }
             for (index, rule) in rules.enumerated() where ruleSeen[index] {
                 let weight = rule.column == best ? rule.weight : (rule.column == second ? -rule.weight : 0)

@@ -29,7 +29,8 @@ extension Signals {
     ]))
 
     /// Words after "how are you doing" that still make it a greeting.
-    static let greetingContinuations = WordWeights(Set(["today", "well", "all", "guys", "there", "lately", "sir", "madam"]))
+    static let greetingContinuations = WordWeights(
+        Set(["today", "well", "all", "guys", "there", "lately", "sir", "madam"]))
 
     private static let how = ClassifierTokenizer.normalizedWordHash("how")
     private static let are: Set<UInt64> = Set(["are", "r"].map(ClassifierTokenizer.normalizedWordHash))

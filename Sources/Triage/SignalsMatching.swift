@@ -31,7 +31,9 @@ struct PhraseMatcher: Sendable {
         phrases = entries.map { ClassifierTokenizer.wordHashes($0.phrase) }
         values = entries.map(\.value)
         var byFirst: [UInt64: [Int]] = [:]
-        for (index, words) in phrases.enumerated() where !words.isEmpty { byFirst[words[0], default: []].append(index) }
+        for (index, words) in phrases.enumerated() where !words.isEmpty {
+            byFirst[words[0], default: []].append(index)
+        }
         let keys = byFirst.keys.sorted()
         lists = keys.map { byFirst[$0]! }
         starts = FeatureTable(keys.enumerated().map { ($1, Int32($0)) })

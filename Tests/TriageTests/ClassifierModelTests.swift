@@ -143,7 +143,8 @@ import Testing
 
 @Suite struct ClassifierCorpusTests {
     @Test func readsOwnWordsAndSubjectPerCategoryFolder() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tact-corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tact-corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = root.appendingPathComponent("praise")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

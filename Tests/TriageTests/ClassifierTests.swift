@@ -183,3 +183,26 @@ enum ClassifierFixture {
         #expect(text.split(separator: "\n").count >= 6)
     }
 }
+
+@Suite struct ClassifierOddInputTests {
+    @Test(arguments: [
+        "", " ", "\u{0}\u{1}\u{FFFD}", "🙂🙂🙂!!!???", String(repeating: "A", count: 10_000),
+        "Ünïcödé ÅÄÖ — “quotes” … ’", "#", "order", "ref:", "# # # order # no. :", "\r\n\r\n",
+    ])
+    func oddTextGivesAResultInRange(text: String) throws {
+        let result = try ClassifierFixture.classifier().classify(subject: text, text: text)
+        #expect(result.confidence >= 0 && result.confidence <= 1)
+        #expect(result.category != .automated)
+        #expect(result.evidence.count <= 5)
+    }
+
+    @Test func aMegabyteOfTextIsClassifiedQuickly() throws {
+        let text = String(repeating: "Please refund my order 12345, the lamp arrived broken!! ", count: 18_000)
+        let classifier = try ClassifierFixture.classifier()
+        let start = Date()
+        let result = classifier.classify(subject: "Refund", text: text)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(result.category == .refund)
+        #expect(result.signals.orderNumbers == ["12345"])
+    }
+}

@@ -20,7 +20,8 @@ import Testing
 
     @Test func normalisesCaseApostrophesAndNumbers() {
         #expect(ClassifierTokenizer.words("DON'T don’t Dont") == ["dont", "dont", "dont"])
-        #expect(ClassifierTokenizer.words("order #4471-22, 3 days") == ["order", "<number>", "<number>", "<number>", "days"])
+        let number = ClassifierTokenizer.numberWord
+        #expect(ClassifierTokenizer.words("order #4471-22, 3 days") == ["order", number, number, number, "days"])
         #expect(ClassifierTokenizer.subjectWords("Fwd: WG: Refund") == ["refund"])
         #expect(ClassifierTokenizer.subjectWords("Re: Refund").isEmpty)
     }

@@ -84,10 +84,12 @@ struct Train: ParsableCommand {
                 do {
                     try model.jsonData().write(to: URL(fileURLWithPath: output), options: .atomic)
                 } catch {
-                    throw ClassifierError.unreadableInput(output, "cannot write the model: \(error.localizedDescription)")
+                    throw ClassifierError.unreadableInput(
+                        output, "cannot write the model: \(error.localizedDescription)")
                 }
                 let counts = model.documents.map(String.init).joined(separator: "/")
-                print("trained on \(samples.count) messages (\(counts)), \(model.features.count) features → \(output)")
+                print(
+                    "trained on \(samples.count) messages (\(counts)), \(model.features.count) features → \(output)")
             }
             if let evaluate {
                 let heldOut = try ClassifierCorpus.load(directory: evaluate)
