@@ -117,7 +117,7 @@ public struct MessageProcessor: Sendable {
             threadRoot: try self.store.threadRoot(referencing: threadIDs.flatMap { [$0, "<\($0)>"] })?.id,
             lastAcknowledgementOfSender: try message.from.flatMap { try self.store.lastAcknowledgement(of: $0.address) },
             acknowledgementsInLastHour: try self.store.acknowledgementCount(mailbox: location.mailbox, since: now.addingTimeInterval(-3600)))
-        let classification = self.classifier.classify(subject: message.subject, text: message.text.ownWords)
+        let classification = self.classifier.classify(subject: message.subject, text: message.text.wordsToClassify)
         let category = classification.category.rawValue
         switch self.policy.decide(facts, now: now) {
         case .attach(let root):

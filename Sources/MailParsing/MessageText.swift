@@ -269,3 +269,11 @@ enum SignOff {
         return nil
     }
 }
+
+extension MessageText {
+    /// What the classifier should read: the customer's own words, or, when the split left none (a
+    /// reply of only "Thank you!" above the quote looks like a sign-off), the signature block.
+    public var wordsToClassify: String {
+        self.ownWords.allSatisfy(\.isWhitespace) ? self.signature : self.ownWords
+    }
+}

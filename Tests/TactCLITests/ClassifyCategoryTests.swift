@@ -47,3 +47,13 @@ import Testing
         #expect(result.stdout.contains("sentiment:  negative"))
     }
 }
+
+@Suite struct ClassifyThanksOnlyTests {
+    @Test func aLoneThankYouAboveAQuotedRefundMailIsPraise() throws {
+        let file = repositoryRoot.appendingPathComponent("Tests/TactCLITests/Fixtures/classify/thanks-only.eml").path
+        let result = try TactBinary.run(["classify", "--json", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["category"] as? String == "praise")
+    }
+}

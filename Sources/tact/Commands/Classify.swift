@@ -51,7 +51,7 @@ struct Classify: ParsableCommand {
         var classification: Classification?
         if suppression == nil {
             do {
-                classification = try Classifier.shipped().classify(subject: message.subject, text: message.text.ownWords)
+                classification = try Classifier.shipped().classify(subject: message.subject, text: message.text.wordsToClassify)
             } catch {
                 Self.fail("the classifier model cannot be loaded: \(error)")
             }

@@ -77,7 +77,7 @@ struct DraftCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let classifier = try Classifier.shipped()
-        let classification = classifier.classify(subject: message.subject, text: message.text.ownWords)
+        let classification = classifier.classify(subject: message.subject, text: message.text.wordsToClassify)
         let templates = try self.location.load()
         let pack: RulePack
         do {

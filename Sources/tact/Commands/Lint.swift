@@ -93,7 +93,7 @@ struct Lint: ParsableCommand {
         } catch {
             Self.fail("the classifier model cannot be loaded: \(error)")
         }
-        let classification = classifier.classify(subject: message.subject, text: message.text.ownWords)
+        let classification = classifier.classify(subject: message.subject, text: message.text.wordsToClassify)
         return LintContext(
             category: classification.category.rawValue, sentiment: classification.signals.sentiment.rawValue,
             firstName: message.firstName, askedHowAreYou: classification.signals.asksHowAreYou)
