@@ -13,8 +13,20 @@ extension InboundMessage {
 public enum FirstName {
     /// The first name, or nil. See ``InboundMessage/firstName``.
     public static func guess(displayName: String?, address: String, text: MessageText) -> String? {
-        if let displayName, let name = Self.fromDisplayName(displayName, address: address) { return name }
-        return Self.fromSignOff(text.signature, address: address)
+        let signedAs = Self.fromSignOff(text.signature, address: address)
+        if let displayName, let name = Self.fromDisplayName(displayName, address: address) {
+            // "Nguyen Van An" signing "An": where the family name comes first, the display name's
+            // first word is not the first name. A one-word sign-off that is another word of the
+            // display name is how the customer calls themself, and wins.
+            if let signedAs, signedAs.lowercased() != name.lowercased(),
+                displayName.split(whereSeparator: { $0 == " " || $0 == "," }).dropFirst()
+                    .contains(where: { $0.lowercased() == signedAs.lowercased() })
+            {
+                return signedAs
+            }
+            return name
+        }
+        return signedAs
     }
 
     /// "Jane Doe", "Doe, Jane", "Dr. Jane Doe", "JANE DOE" → "Jane"; role, company and address

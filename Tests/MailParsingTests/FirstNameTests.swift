@@ -79,6 +79,18 @@ import Testing
         #expect(try MailParser().parse(Fixture.message(mail)).firstName == "Jane")
     }
 
+    @Test(arguments: [
+        ("Nguyen Van An", "Thanks,\nAn", "An"),  // family name first; she signs with her given name
+        ("Kim Min-jun", "Best regards,\nMin-jun", "Min-jun"),
+        ("Jane Doe", "Thanks,\nDoe", "Doe"),  // she signs so: it is a word of her own name
+        ("Jane Doe", "Thanks,\nJane", "Jane"),
+        ("Jane Doe", "Thanks,\nBob", "Jane"),  // a different name: perhaps a colleague; keep hers
+    ])
+    func aOneWordSignOffFromTheDisplayNameWins(display: String, signOff: String, expected: String) throws {
+        let mail = "From: \(display) <x@example.com>\nSubject: order\n\nWhere is it?\n\n" + signOff
+        #expect(try MailParser().parse(Fixture.message(mail)).firstName == expected)
+    }
+
     @Test func fixtureSendersGetTheirFirstNames() throws {
         #expect(try Fixture.parse("plain-qp-latin1").firstName == "José")
         #expect(try Fixture.parse("reply-original-message").firstName == "John")
