@@ -15,6 +15,12 @@ public enum FirstName {
     public static func guess(displayName: String?, address: String, text: MessageText) -> String? {
         let signedAs = Self.fromSignOff(text.signature, address: address)
         if let displayName, let name = Self.fromDisplayName(displayName, address: address) {
+            // A signature that is one word alone ("An") counts here too: it is only used when it
+            // is a word of the sender's own display name.
+            let lines = text.signature.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            let loneWord = lines.count == 1 && !lines[0].contains(" ") && lines[0].allSatisfy(\.isLetter) ? lines[0] : nil
+            let signedAs = signedAs ?? loneWord
             // "Nguyen Van An" signing "An": where the family name comes first, the display name's
             // first word is not the first name. A one-word sign-off that is another word of the
             // display name is how the customer calls themself, and wins.

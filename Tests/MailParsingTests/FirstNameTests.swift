@@ -85,6 +85,8 @@ import Testing
         ("Jane Doe", "Thanks,\nDoe", "Doe"),  // she signs so: it is a word of her own name
         ("Jane Doe", "Thanks,\nJane", "Jane"),
         ("Jane Doe", "Thanks,\nBob", "Jane"),  // a different name: perhaps a colleague; keep hers
+        ("Nguyen Van An", "An", "An"),  // the name alone on the last line
+        ("Jane Doe", "Bob", "Jane"),
     ])
     func aOneWordSignOffFromTheDisplayNameWins(display: String, signOff: String, expected: String) throws {
         let mail = "From: \(display) <x@example.com>\nSubject: order\n\nWhere is it?\n\n" + signOff
