@@ -89,7 +89,8 @@ public struct MessageProcessor: Sendable {
             IncomingMessage(
                 mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid,
                 messageID: message?.messageID, sender: message?.from?.address, subject: message?.subject,
-                receivedAt: arrival, outcome: outcome, reason: reason, category: category, confidence: confidence)
+                receivedAt: arrival, outcome: outcome, reason: reason, category: category, confidence: confidence,
+                senderName: message?.from?.name, customerText: message?.text.ownWords)
         }
 
         let message: InboundMessage

@@ -31,12 +31,18 @@ public struct IncomingMessage: Sendable, Equatable {
     public var reason: String?
     public var category: String?
     public var confidence: Double?
+    /// The customer's display name, as they wrote it.
+    public var senderName: String?
+    /// What the customer wrote, without quoted history or signature (at most 64 KB), for review.
+    public var customerText: String?
 
     public init(
         mailbox: String, uidValidity: UInt32, uid: UInt32, messageID: String?, sender: String?, subject: String?,
         receivedAt: Date, outcome: MessageOutcome, reason: String? = nil, category: String? = nil,
-        confidence: Double? = nil
+        confidence: Double? = nil, senderName: String? = nil, customerText: String? = nil
     ) {
+        self.senderName = senderName
+        self.customerText = customerText.map { String($0.utf8.prefix(65_536)) ?? $0 }
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.uid = uid

@@ -86,6 +86,8 @@ public final class SQLiteStore: MessageStore {
                         reason TEXT,
                         category TEXT,
                         confidence REAL,
+                        sender_name TEXT,
+                        customer_text TEXT,
                         recorded_at REAL NOT NULL,
                         UNIQUE (mailbox, uid_validity, uid)
                     );
@@ -145,15 +147,16 @@ public final class SQLiteStore: MessageStore {
             try db.execute(
                 sql: """
                     INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
-                                         outcome, reason, category, confidence, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
                     // Addresses compare case-insensitively (in practice): stored lowercased, so the
                     // per-sender lookup is an indexed equality.
                     message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
-                    message.outcome.rawValue, message.reason, message.category, message.confidence, now,
+                    message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
+                    message.customerText, now,
                 ])
             let messageRowID = db.lastInsertedRowID
             try Self.audit(
@@ -390,7 +393,8 @@ public final class SQLiteStore: MessageStore {
                 uid: UInt32(truncatingIfNeeded: uid), messageID: row["message_id"], sender: row["sender"],
                 subject: row["subject"], receivedAt: Date(timeIntervalSince1970: row["received_at"]),
                 outcome: MessageOutcome(rawValue: outcome) ?? .suppressed, reason: row["reason"],
-                category: row["category"], confidence: row["confidence"]))
+                category: row["category"], confidence: row["confidence"], senderName: row["sender_name"],
+                customerText: row["customer_text"]))
     }
 
     private static func draft(from row: Row) -> StoredDraft {

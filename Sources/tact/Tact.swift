@@ -21,6 +21,7 @@ struct Tact: AsyncParsableCommand {
             DraftCommand.self,
             Explain.self,
             Lint.self,
+            Queue.self,
             Status.self,
             Templates.self,
             Train.self,

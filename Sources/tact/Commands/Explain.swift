@@ -8,6 +8,10 @@ struct StoreLocation: ParsableArguments {
     @Option(name: .customLong("store"), help: "The Tact database (default: $STATE_DIRECTORY/tact.sqlite, else /var/lib/tact/tact.sqlite).")
     var path: String?
 
+    init() {}
+
+    init(path: String?) { self.path = path }
+
     func resolve() -> String {
         if let path { return path }
         if let state = ProcessInfo.processInfo.environment["STATE_DIRECTORY"], !state.isEmpty {

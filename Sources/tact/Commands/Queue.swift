@@ -1,0 +1,225 @@
+import ArgumentParser
+import Configuration
+import Courtesy
+import Foundation
+import Store
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tact queue …`: the drafts waiting for people.
+struct Queue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, show, approve and reject queued drafts.",
+        subcommands: [List.self, Show.self, Approve.self, Reject.self])
+
+    /// The store, from `--store`, else the configuration's `[daemon] state_dir`.
+    struct Location: ParsableArguments {
+        @Option(name: .customLong("config"), help: "The configuration file (default: $TACT_CONFIG, /etc/tact/tact.toml, ./config/tact.toml).")
+        var configFile: String?
+        @Option(name: .customLong("store"), help: "The database (default: from the configuration's [daemon] state_dir).")
+        var storePath: String?
+
+        func open() throws -> SQLiteStore {
+            var path = self.storePath
+            if path == nil {
+                do {
+                    path = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
+                        .configuration.daemon.storePath
+                } catch {
+                    throw CLIError("\(error)")
+                }
+            }
+            return try StoreLocation(path: path).open()
+        }
+    }
+
+    /// Who is acting: `--as NAME`, default the login name. Recorded in the audit log.
+    struct Actor: ParsableArguments {
+        @Option(name: .customLong("as"), help: "Your name in the audit log (default: your login name).")
+        var name: String?
+
+        var resolved: String {
+            if let name, !name.trimmingCharacters(in: .whitespaces).isEmpty { return name }
+            let environment = ProcessInfo.processInfo.environment
+            return environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? ProcessInfo.processInfo.userName
+        }
+    }
+
+    static func findings(of draft: StoredDraft) -> [Finding] {
+        (try? JSONDecoder().decode([Finding].self, from: Data(draft.draft.findingsJSON.utf8))) ?? []
+    }
+
+    /// "ok", or e.g. "1E 2W": the findings by severity.
+    static func lintSummary(_ findings: [Finding]) -> String {
+        let parts = [Severity.error, .warning, .suggestion].compactMap { severity -> String? in
+            let count = findings.filter { $0.severity == severity }.count
+            return count == 0 ? nil : "\(count)\(severity.rawValue.prefix(1).uppercased())"
+        }
+        return parts.isEmpty ? "ok" : parts.joined(separator: " ")
+    }
+
+    /// Colours only on a terminal, and never when NO_COLOR is set.
+    static let useColour: Bool = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+    static func paint(_ text: String, _ code: String) -> String {
+        Self.useColour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    static func fit(_ text: String, _ width: Int) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        if flat.count <= width { return flat.padding(toLength: width, withPad: " ", startingAt: 0) }
+        return String(flat.prefix(width - 1)) + "…"
+    }
+
+    static func age(_ date: Date, now: Date) -> String {
+        let minutes = Int(now.timeIntervalSince(date) / 60)
+        if minutes < 60 { return "\(max(0, minutes))m" }
+        if minutes < 48 * 60 { return "\(minutes / 60)h" }
+        return "\(minutes / 1440)d"
+    }
+
+    static func short(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        formatter.dateFormat = "EEE d HH:mm"
+        return formatter.string(from: date)
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per draft: id, age, customer, category, subject, findings, promised time.")
+        @OptionGroup var location: Location
+        @Option(help: "Only drafts in this state (queued, approved, sending, sent, rejected, superseded, failed, outcome-unknown, bounced). Default: queued.")
+        var state: String = "queued"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            guard let state = DraftState(rawValue: self.state) else {
+                throw CLIError("--state \(self.state) is not a state: use one of \(DraftState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let store = try self.location.open()
+            let now = Date()
+            var rows: [[String: String]] = []
+            for draft in try store.drafts(in: state) {
+                let message = try store.message(rowID: draft.messageRowID)?.message
+                let findings = Queue.findings(of: draft)
+                rows.append([
+                    "id": String(draft.id), "age": Queue.age(draft.createdAt, now: now),
+                    "customer": message?.senderName ?? message?.sender ?? "(unknown)",
+                    "category": message?.category ?? "?", "subject": message?.subject ?? "",
+                    "findings": Queue.lintSummary(findings),
+                    "promised_by": draft.draft.promisedBy.map(Queue.short) ?? "-",
+                ])
+            }
+            if self.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                return
+            }
+            guard !rows.isEmpty else {
+                print("no \(state.rawValue) drafts")
+                return
+            }
+            // 5 + 4 + 15 + 12 + 20 + 5 + 12 columns and 6 spaces: 79, for an 80-column terminal.
+            print("ID    AGE  CUSTOMER        CATEGORY     SUBJECT              FIND  PROMISED")
+            for row in rows {
+                let findings = row["findings"]!
+                let painted = findings == "ok" ? Queue.fit(findings, 5) : Queue.paint(Queue.fit(findings, 5), findings.contains("E") ? "31" : "33")
+                print(Queue.fit(row["id"]!, 5) + " " + Queue.fit(row["age"]!, 4) + " " + Queue.fit(row["customer"]!, 15) + " "
+                    + Queue.fit(row["category"]!, 12) + " " + Queue.fit(row["subject"]!, 20) + " " + painted + " "
+                    + row["promised_by"]!)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The customer's words, the draft, and each finding with its place and suggestion.")
+        @OptionGroup var location: Location
+        @Argument(help: "The draft's id (from `tact queue list`).") var id: Int64
+
+        func run() throws {
+            let store = try self.location.open()
+            guard let draft = try store.draft(id: self.id) else {
+                throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")
+            }
+            let message = try store.message(rowID: draft.messageRowID)?.message
+            let confidence = message?.confidence.map { String(format: "%.2f", $0) } ?? "?"
+            print(Queue.paint("draft \(draft.id) — \(draft.state.rawValue)", "1") + ", template \(draft.draft.template), "
+                + "\(message?.category ?? "?") (confidence \(confidence))")
+            print("from:      \(message?.senderName.map { "\($0) <\(message?.sender ?? "")>" } ?? message?.sender ?? "(unknown)")")
+            print("subject:   \(message?.subject ?? "")")
+            if let promised = draft.draft.promisedBy { print("promised:  \(Explain.format(promised))") }
+            print("\n" + Queue.paint("The customer wrote:", "1"))
+            print(message?.customerText.map { $0.isEmpty ? "(no words of their own)" : $0 } ?? "(not recorded)")
+            print("\n" + Queue.paint("The draft:", "1"))
+            print("Subject: \(draft.draft.subject)\n")
+            print(draft.draft.body, terminator: draft.draft.body.hasSuffix("\n") ? "" : "\n")
+            let findings = Queue.findings(of: draft)
+            print("\n" + Queue.paint("Courtesy findings:", "1"))
+            print(LintReport.readable(findings, draft: draft.draft.body), terminator: "")
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a queued draft for sending.",
+            discussion: "Refused while the draft has error-level findings, unless --force with a --reason.")
+        @OptionGroup var location: Location
+        @OptionGroup var actor: Actor
+        @Argument(help: "The draft's id.") var id: Int64
+        @Flag(help: "Approve despite error-level findings (needs --reason).") var force = false
+        @Option(help: "Why (required with --force).") var reason: String?
+
+        func run() throws {
+            let store = try self.location.open()
+            guard let draft = try store.draft(id: self.id) else {
+                throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")
+            }
+            let errors = Queue.findings(of: draft).filter { $0.severity == .error }
+            if !errors.isEmpty && !self.force {
+                print("draft \(self.id) has \(errors.count) error-level finding(s): \(errors.map(\.rule).joined(separator: ", ")).")
+                print("Fix it with `tact queue show \(self.id)` and edit, or approve anyway with --force --reason TEXT.")
+                throw ExitCode(1)
+            }
+            if self.force && (self.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) {
+                throw CLIError("--force needs --reason TEXT: say why the findings do not matter here")
+            }
+            let note = self.force ? "forced past \(errors.map(\.rule).joined(separator: ", ")): \(self.reason ?? "")" : self.reason
+            try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: note)
+            print("draft \(self.id) approved by \(self.actor.resolved)")
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a draft: it is never sent.")
+        @OptionGroup var location: Location
+        @OptionGroup var actor: Actor
+        @Argument(help: "The draft's id.") var id: Int64
+        @Option(help: "Why (required).") var reason: String
+
+        func run() throws {
+            guard !self.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CLIError("--reason needs some text: say why the draft is rejected")
+            }
+            let store = try self.location.open()
+            guard let draft = try store.draft(id: self.id) else {
+                throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")
+            }
+            try Queue.move(store, self.id, from: draft.state, to: .rejected, actor: self.actor.resolved, reason: self.reason)
+            print("draft \(self.id) rejected by \(self.actor.resolved)")
+        }
+    }
+
+    /// One state change; a lost race or a forbidden move is told plainly (exit 1).
+    static func move(_ store: SQLiteStore, _ id: Int64, from: DraftState, to: DraftState, actor: String, reason: String?) throws {
+        do {
+            try store.transition(draft: id, from: from, to: to, actor: actor, reason: reason)
+        } catch let error as StoreError where error.kind == .conflict || error.kind == .invalidTransition {
+            print("not changed: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+}

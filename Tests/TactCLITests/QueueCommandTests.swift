@@ -1,0 +1,116 @@
+import Dispatch
+import Foundation
+import Store
+import TactTestSupport
+import Testing
+
+@Suite struct QueueCommandTests {
+    /// A store with a clean draft (1) and one carrying an error-level finding (2).
+    func makeStore(_ directory: TemporaryDirectory) throws -> String {
+        let path = directory.url.appendingPathComponent("tact.sqlite").path
+        let store = try SQLiteStore(path: path)
+        let now = Date()
+        _ = try store.record(
+            IncomingMessage(
+                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<q1@example.org>", sender: "jane@example.org",
+                subject: "Where is my order #48213?", receivedAt: now, outcome: .drafted, category: "order-status",
+                confidence: 0.9, senderName: "Jane Doe", customerText: "My order #48213 has not arrived."),
+            draft: NewDraft(template: "order-status", subject: "Re: Where is my order #48213?", body: "Hi Jane,\n\nThank you.\n",
+                            promisedBy: now.addingTimeInterval(3600)),
+            actor: "daemon")
+        _ = try store.record(
+            IncomingMessage(
+                mailbox: "support", uidValidity: 1, uid: 2, messageID: "<q2@example.org>", sender: "tom@example.org",
+                subject: "Refund", receivedAt: now, outcome: .drafted, category: "refund", confidence: 0.8,
+                senderName: "Tom Becker", customerText: "I want my money back."),
+            draft: NewDraft(
+                template: "refund", subject: "Re: Refund", body: "Hi Tom,\n\nAs I already explained, no.\n",
+                findingsJSON: #"[{"column":1,"line":3,"match":"As I already explained","message":"Never argue with a customer.","rule":"arguing","severity":"error","suggestion":null}]"#),
+            actor: "daemon")
+        return path
+    }
+
+    @Test func listShowsOneLineADraftWithinEightyColumns() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let result = try TactBinary.run(["queue", "list", "--store", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(lines[1].contains("Jane Doe") && lines[1].contains("order-status") && lines[1].contains("ok"))
+        #expect(lines[2].contains("Tom Becker") && lines[2].contains("1E"))
+        // Piped output is plain: no escape codes.
+        #expect(!result.stdout.contains("\u{1B}["))
+    }
+
+    @Test func showGivesTheCustomersWordsTheDraftAndTheFindings() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let result = try TactBinary.run(["queue", "show", "2", "--store", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("I want my money back."))
+        #expect(result.stdout.contains("As I already explained, no."))
+        #expect(result.stdout.contains("3:1 error arguing"))
+        #expect(result.stdout.contains("    ^^^^^^^^^^^^^^^^^^^^^^"))
+    }
+
+    @Test func approvalIsRefusedWhileErrorsRemainUnlessForcedWithAReason() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let refused = try TactBinary.run(["queue", "approve", "2", "--store", path, "--as", "maria"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("error-level finding(s): arguing"))
+        let noReason = try TactBinary.run(["queue", "approve", "2", "--store", path, "--force"])
+        #expect(noReason.status == 2)
+        let forced = try TactBinary.run(["queue", "approve", "2", "--store", path, "--force", "--reason", "quoting the customer", "--as", "maria"])
+        #expect(forced.status == 0, "\(forced.stdout)\(forced.stderr)")
+        let store = try SQLiteStore(path: path)
+        #expect(try store.draft(id: 2)?.state == .approved)
+        #expect(try store.auditTrail(messageRowID: 2).last?.detail == "forced past arguing: quoting the customer")
+        #expect(try store.auditTrail(messageRowID: 2).last?.actor == "maria")
+    }
+
+    @Test func rejectionNeedsAReasonAndIsFinal() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let rejected = try TactBinary.run(["queue", "reject", "1", "--store", path, "--reason", "answered by phone", "--as", "tom"])
+        #expect(rejected.status == 0)
+        let again = try TactBinary.run(["queue", "approve", "1", "--store", path])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("cannot become approved"))
+        #expect(try SQLiteStore(path: path).draft(id: 1)?.state == .rejected)
+    }
+
+    @Test func twoReviewersApprovingAtOnceLetExactlyOneWin() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let results = LockedBox([Int32]())
+        DispatchQueue.concurrentPerform(iterations: 6) { index in
+            let result = try? TactBinary.run(["queue", "approve", "1", "--store", path, "--as", "reviewer\(index)"])
+            let status = result?.status ?? -1
+            results.value = results.value + [status]
+        }
+        #expect(results.value.filter { $0 == 0 }.count == 1)
+        #expect(results.value.filter { $0 == 1 }.count == 5)
+        let approvals = try SQLiteStore(path: path).auditTrail(messageRowID: 1).filter { $0.action == "approved" }
+        #expect(approvals.count == 1)
+    }
+
+    @Test func anUnknownDraftOrStateIsNamed() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let unknown = try TactBinary.run(["queue", "show", "99", "--store", path])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no draft 99"))
+        let state = try TactBinary.run(["queue", "list", "--store", path, "--state", "pending"])
+        #expect(state.status == 2)
+        #expect(state.stderr.contains("queued, approved"))
+    }
+}
