@@ -35,8 +35,10 @@ private func envelope() throws -> SMTPEnvelope {
             let unrelated = other.path + "/ca.pem"
             let result = try Command.run(
                 "/usr/bin/openssl",
-                ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", other.path + "/k.pem", "-out", unrelated, "-days", "1", "-subj", "/CN=127.0.0.1"])
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", other.path + "/k.pem", "-out", unrelated, "-days", "1", "-subj", "/CN=127.0.0.1",
+                ])
             try #require(result.status == 0)
             let client = SMTPClient(endpoint: endpoint(sink, caFile: unrelated), credentials: nil)
             let failure = #expect(throws: SMTPFailure.self) { try client.send(message, envelope: envelope()) }
@@ -49,7 +51,8 @@ private func envelope() throws -> SMTPEnvelope {
     @Test func wrongPasswordIsAnAuthenticationFailureWithoutThePassword() async throws {
         try await withSMTPSink(passwords: ["tact": "right-password"]) { sink in
             let client = SMTPClient(
-                endpoint: endpoint(sink), credentials: Credentials(user: "tact", secret: .literal(Secret("wrong-password"))))
+                endpoint: endpoint(sink),
+                credentials: Credentials(user: "tact", secret: .literal(Secret("wrong-password"))))
             let failure = #expect(throws: SMTPFailure.self) { try client.send(message, envelope: envelope()) }
             #expect(failure?.error.kind == .authenticationFailed)
             #expect(failure?.phase == .authenticating)
