@@ -27,6 +27,19 @@ private func envelope() throws -> SMTPEnvelope {
         }
     }
 
+    @Test func startTLSNotOfferedIsRefusedRatherThanSendingInClear() async throws {
+        try await withSMTPSink(passwords: ["tact": "s3cret"]) { (sink: SMTPSink) async throws in
+            var plainEndpoint = endpoint(sink)
+            plainEndpoint.security = .startTLS
+            let client = SMTPClient(
+                endpoint: plainEndpoint, credentials: Credentials(user: "tact", secret: .literal(Secret("s3cret"))))
+            let failure = #expect(throws: SMTPFailure.self) { try client.send(message, envelope: envelope()) }
+            #expect(failure?.error.kind == .tlsFailure)
+            #expect(failure?.phase == .connecting)
+            #expect(try sink.messages().isEmpty)
+        }
+    }
+
     @Test func untrustedCertificateIsATLSFailure() async throws {
         try await withSMTPSink(security: .implicitTLS) { sink in
             let other = try TemporaryDirectory(prefix: "tact-ca")
