@@ -205,6 +205,19 @@ private func failure(_ toml: String, environment: [String: String] = [:]) -> Con
             }
         }
 
+        @Test func missingFileNamedByTheEnvironmentIsAnErrorNotAFallback() throws {
+            try Self.withCandidates { root in
+                let error = #expect(throws: ConfigurationError.self) {
+                    try TactConfiguration.load(
+                        explicitPath: nil, environment: ["TACT_CONFIG": "\(root)/gone.toml"],
+                        systemPath: "\(root)/system.toml", currentDirectory: "\(root)/cwd")
+                }
+                #expect(error?.kind == .fileNotFound)
+                #expect(error?.source == "\(root)/gone.toml")
+                #expect(error?.fix.contains("TACT_CONFIG") == true)
+            }
+        }
+
         @Test func noFileAnywhereListsWhereItLooked() throws {
             let error = #expect(throws: ConfigurationError.self) {
                 try TactConfiguration.load(
