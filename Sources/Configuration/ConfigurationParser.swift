@@ -76,7 +76,8 @@ struct ConfigurationParser {
         }
         let folder = try reader.string("folder") ?? "INBOX"
         guard !folder.isEmpty, !folder.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
-            throw reader.error(.invalidValue, "folder", "is empty or holds a line break", fix: "give a folder name, e.g. \"INBOX\"")
+            throw reader.error(
+                .invalidValue, "folder", "is empty or holds a line break", fix: "give a folder name, e.g. \"INBOX\"")
         }
         guard let ownAddresses = try reader.stringArray("own_addresses"), !ownAddresses.isEmpty else {
             throw reader.error(
@@ -191,7 +192,8 @@ struct ConfigurationParser {
         let secretKeys = ["password_file", "password_credential", "token_file"].filter { reader.table[$0] != nil }
         guard let user else {
             if let key = secretKeys.first {
-                throw reader.error(.missingKey, "user", "\(key) is given but user is missing", fix: "add user = \"...\"")
+                throw reader.error(
+                    .missingKey, "user", "\(key) is given but user is missing", fix: "add user = \"...\"")
             }
             return nil
         }
@@ -207,8 +209,10 @@ struct ConfigurationParser {
             let fix =
                 mechanism == .oauth2
                 ? "add token_file = \"/path/to/token\" (a file holding the current OAuth2 access token)"
-                : "add password_file = \"/etc/tact/secret\" or password_credential = \"name\" (systemd LoadCredential=)"
-            throw reader.error(.missingKey, mechanism == .oauth2 ? "token_file" : "password_file", "no secret is given", fix: fix)
+                : "add password_file = \"/etc/tact/secret\" or password_credential = \"name\" "
+                    + "(systemd LoadCredential=)"
+            throw reader.error(
+                .missingKey, mechanism == .oauth2 ? "token_file" : "password_file", "no secret is given", fix: fix)
         }
         switch (mechanism, key) {
         case (.oauth2, "password_file"), (.oauth2, "password_credential"):
@@ -260,6 +264,8 @@ struct ConfigurationParser {
     static func isPlausibleAddress(_ address: String) -> Bool {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
-        return !address.contains { $0.isWhitespace || $0.isNewline || "<>,;\"\0".contains($0) || $0.asciiValue.map { $0 < 32 } == true }
+        return !address.contains {
+            $0.isWhitespace || $0.isNewline || "<>,;\"\0".contains($0) || $0.asciiValue.map { $0 < 32 } == true
+        }
     }
 }

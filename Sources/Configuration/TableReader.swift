@@ -44,7 +44,8 @@ struct TableReader {
     private func wrongType(_ key: String, expected: String, example: String, found: TOMLType)
         -> ConfigurationError
     {
-        self.error(.wrongType, key, "expected \(expected), found \(Self.article(found))", fix: "write it as \(example)")
+        self.error(
+            .wrongType, key, "expected \(expected), found \(Self.article(found))", fix: "write it as \(example)")
     }
 
     private static func article(_ type: TOMLType) -> String {
@@ -84,7 +85,8 @@ struct TableReader {
     func bool(_ key: String) throws(ConfigurationError) -> Bool? {
         guard let value = self.value(key) else { return nil }
         guard let bool = value.bool else {
-            throw self.wrongType(key, expected: "true or false", example: "\(key) = true (no quotes)", found: value.type)
+            throw self.wrongType(
+                key, expected: "true or false", example: "\(key) = true (no quotes)", found: value.type)
         }
         return bool
     }
@@ -92,7 +94,8 @@ struct TableReader {
     func stringArray(_ key: String) throws(ConfigurationError) -> [String]? {
         guard let value = self.value(key) else { return nil }
         guard let array = value.array else {
-            throw self.wrongType(key, expected: "an array of strings", example: "\(key) = [\"...\", \"...\"]", found: value.type)
+            throw self.wrongType(
+                key, expected: "an array of strings", example: "\(key) = [\"...\", \"...\"]", found: value.type)
         }
         var strings: [String] = []
         for (index, element) in array.enumerated() {
@@ -109,7 +112,8 @@ struct TableReader {
     func subtable(_ key: String) throws(ConfigurationError) -> TableReader? {
         guard let value = self.value(key) else { return nil }
         guard let table = value.table else {
-            throw self.wrongType(key, expected: "a table", example: "a [\(self.keyPath(key))] section", found: value.type)
+            throw self.wrongType(
+                key, expected: "a table", example: "a [\(self.keyPath(key))] section", found: value.type)
         }
         return TableReader(table: table, path: self.keyPath(key), source: self.source, locator: self.locator)
     }

@@ -62,7 +62,10 @@ public struct TactConfiguration: Sendable, Equatable {
                 throw ConfigurationError(
                     .fileNotFound, source: "configuration", keyPath: nil, line: nil,
                     problem: "no configuration file found (looked for \(systemPath) and \(local))",
-                    fix: "pass --config FILE, set \(Self.environmentVariable), or copy config/tact.toml to \(systemPath)")
+                    fix:
+                        "pass --config FILE, set \(Self.environmentVariable), "
+                        + "or copy config/tact.toml to \(systemPath)"
+                )
             }
             path = found
         }
@@ -78,7 +81,8 @@ public struct TactConfiguration: Sendable, Equatable {
             throw ConfigurationError(
                 .fileNotFound, source: path, keyPath: nil, line: nil,
                 problem: "cannot read the configuration file",
-                fix: "check the path (from --config or \(Self.environmentVariable)) and that the tact user may read it")
+                fix: "check the path (from --config or \(Self.environmentVariable)) and that the tact user may read it"
+            )
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(

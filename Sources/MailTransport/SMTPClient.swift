@@ -101,7 +101,8 @@ public struct SMTPClient: Sendable {
             throw SMTPFailure(
                 error: TransportError(
                     .protocolViolation,
-                    "the message has a bare CR or LF at byte \(offset): SMTP needs CRLF line ends; convert them first"),
+                    "the message has a bare CR or LF at byte \(offset): "
+                        + "SMTP needs CRLF line ends; convert them first"),
                 phase: .connecting, replyCode: nil, dataMayHaveBeenAccepted: false)
         }
         let transfer = SMTPTransfer(message: message)

@@ -1,4 +1,5 @@
 import Foundation
+import MailTransport
 
 /// One message the sink accepted, exactly as it arrived.
 public struct SMTPSinkMessage: Sendable, Equatable, Decodable {
@@ -34,6 +35,11 @@ public final class SMTPSink: @unchecked Sendable {
 
     public let port: Int
     public let directory: TemporaryDirectory
+    /// How the sink expects clients to connect.
+    public let security: TransportSecurity
+    /// The sink's self-signed certificate (for 127.0.0.1 and localhost), to trust as `caFile`;
+    /// nil for a plaintext sink.
+    public let caFile: String?
     private let lock = NSLock()
     private var process: Process?
 
@@ -43,16 +49,44 @@ public final class SMTPSink: @unchecked Sendable {
     private var logPath: String { self.directory.path + "/sink.log" }
 
     /// Starts a sink on a free loopback port.
-    public init() throws {
+    ///
+    /// - Parameters:
+    ///   - security: plaintext, STARTTLS (required before MAIL) or implicit TLS, with a fresh
+    ///     self-signed certificate for the TLS modes.
+    ///   - passwords: user → password; when this or `tokens` is not empty, AUTH is required.
+    ///   - tokens: user → OAuth2 bearer token accepted with AUTH XOAUTH2.
+    public init(
+        security: TransportSecurity = .plaintext, passwords: [String: String] = [:], tokens: [String: String] = [:]
+    ) throws {
         self.directory = try TemporaryDirectory(prefix: "tact-smtp-sink")
-        self.port = try LoopbackPort.free()
-        try FileManager.default.createDirectory(atPath: self.messagesPath, withIntermediateDirectories: true)
-        try Self.script.write(toFile: self.directory.path + "/sink.py", atomically: true, encoding: .utf8)
+        self.security = security
+        self.caFile = security == .plaintext ? nil : self.directory.path + "/cert.pem"
         do {
+            self.port = try LoopbackPort.free()
+            try FileManager.default.createDirectory(atPath: self.messagesPath, withIntermediateDirectories: true)
+            try Self.script.write(toFile: self.directory.path + "/sink.py", atomically: true, encoding: .utf8)
+            let logins = try JSONSerialization.data(withJSONObject: ["passwords": passwords, "tokens": tokens])
+            try logins.write(to: URL(fileURLWithPath: self.directory.path + "/logins.json"))
+            if security != .plaintext { try self.makeCertificate() }
             try self.start()
         } catch {
             self.directory.remove()
             throw error
+        }
+    }
+
+    private func makeCertificate() throws {
+        let openssl = try Command.locate(["/usr/bin/openssl"], package: "openssl")
+        let result = try Command.run(
+            openssl,
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", self.directory.path + "/key.pem", "-out", self.directory.path + "/cert.pem",
+                "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            ])
+        guard result.status == 0 else {
+            throw TestSupportError("openssl could not make the sink's certificate: \(result.stderr)")
         }
     }
 
@@ -69,7 +103,9 @@ public final class SMTPSink: @unchecked Sendable {
             let python = try Command.locate(["/usr/bin/python3"], package: "python3-aiosmtpd")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [self.directory.path + "/sink.py", String(self.port), self.directory.path]
+            process.arguments = [
+                self.directory.path + "/sink.py", String(self.port), self.directory.path, self.security.rawValue,
+            ]
             FileManager.default.createFile(atPath: self.logPath, contents: nil)
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
             log.seekToEndOfFile()
@@ -157,10 +193,12 @@ public final class SMTPSink: @unchecked Sendable {
     /// The aiosmtpd program. A message is written as `<n>.eml`, then its envelope as `<n>.json`
     /// by rename, so a reader never sees one without the other.
     static let script = #"""
-        import asyncio, json, os, signal, sys
-        from aiosmtpd.smtp import SMTP
+        import asyncio, base64, json, os, signal, ssl, sys
+        from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
-        port, root = int(sys.argv[1]), sys.argv[2]
+        port, root, security = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+        with open(os.path.join(root, "logins.json")) as f:
+            logins = json.load(f)
         # The parent may have blocked signals; SIGTERM is how the sink is told to stop.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         messages = os.path.join(root, "messages")
@@ -185,9 +223,27 @@ public final class SMTPSink: @unchecked Sendable {
                 pass
             return None
 
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = isinstance(data, LoginPassword) and \
+                logins["passwords"].get(data.login.decode()) == data.password.decode()
+            return AuthResult(success=ok, handled=False)
+
         class Handler:
             def __init__(self):
                 self.count = len([n for n in os.listdir(messages) if n.endswith(".json")])
+
+            async def auth_XOAUTH2(self, server, args):
+                if len(args) > 1:
+                    response = base64.b64decode(args[1])
+                else:
+                    response = await server.challenge_auth("")
+                    if not isinstance(response, bytes):
+                        return AuthResult(success=False)
+                fields = dict(p.split("=", 1) for p in response.decode().split("\x01") if "=" in p)
+                token = fields.get("auth", "")
+                token = token[len("Bearer "):] if token.startswith("Bearer ") else None
+                ok = token is not None and logins["tokens"].get(fields.get("user")) == token
+                return AuthResult(success=ok, handled=False)
 
             async def handle_MAIL(self, server, session, envelope, address, options):
                 answer = refusal(server, "MAIL")
@@ -224,9 +280,19 @@ public final class SMTPSink: @unchecked Sendable {
         async def main():
             loop = asyncio.get_running_loop()
             handler = Handler()
+            options = dict(hostname="sink.tact.test", enable_SMTPUTF8=True)
+            context = None
+            if security != "plain":
+                context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                context.load_cert_chain(os.path.join(root, "cert.pem"), os.path.join(root, "key.pem"))
+            if security == "starttls":
+                options.update(tls_context=context, require_starttls=True)
+            if logins["passwords"] or logins["tokens"]:
+                # TLS is checked by the client's policy; the sink also takes AUTH on plain loopback.
+                options.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
             server = await loop.create_server(
-                lambda: SMTP(handler, hostname="sink.tact.test", enable_SMTPUTF8=True),
-                "127.0.0.1", port, reuse_address=True)
+                lambda: SMTP(handler, **options), "127.0.0.1", port, reuse_address=True,
+                ssl=context if security == "tls" else None)
             stop = asyncio.Event()
             loop.add_signal_handler(signal.SIGTERM, stop.set)
             open(os.path.join(root, "ready"), "w").close()
@@ -238,8 +304,11 @@ public final class SMTPSink: @unchecked Sendable {
 }
 
 /// Runs `body` with a fresh SMTP sink and stops the sink afterwards, also when `body` throws.
-public func withSMTPSink<T>(_ body: (SMTPSink) async throws -> T) async throws -> T {
-    let sink = try SMTPSink()
+public func withSMTPSink<T>(
+    security: TransportSecurity = .plaintext, passwords: [String: String] = [:], tokens: [String: String] = [:],
+    _ body: (SMTPSink) async throws -> T
+) async throws -> T {
+    let sink = try SMTPSink(security: security, passwords: passwords, tokens: tokens)
     defer { sink.stop() }
     return try await body(sink)
 }

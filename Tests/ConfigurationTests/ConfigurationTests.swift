@@ -46,7 +46,9 @@ private func failure(_ toml: String, environment: [String: String] = [:]) -> Con
             #expect(configuration.mailboxes.map(\.name) == ["support", "sales"])
             let support = configuration.mailboxes[0]
             #expect(support.endpoint == ServerEndpoint(host: "imap.example.com", port: 993, security: .implicitTLS))
-            #expect(support.credentials == Credentials(user: "support@example.com", secret: .file("/etc/tact/support-password")))
+            #expect(
+                support.credentials
+                    == Credentials(user: "support@example.com", secret: .file("/etc/tact/support-password")))
             #expect(support.ownAddresses == ["support@example.com", "help@example.com"])
             #expect(support.maxMessageBytes == 25 * 1024 * 1024)
             #expect(support.smtp?.endpoint.host == "smtp.example.com")
@@ -86,7 +88,8 @@ private func failure(_ toml: String, environment: [String: String] = [:]) -> Con
         }
 
         @Test func portDefaultsFollowTheSecurityMode() throws {
-            let toml = mailbox("security = \"starttls\"\n[mailbox.smtp]\nhost = \"smtp.example.com\"\nsecurity = \"starttls\"")
+            let toml = mailbox(
+                "security = \"starttls\"\n[mailbox.smtp]\nhost = \"smtp.example.com\"\nsecurity = \"starttls\"")
             let box = try parse(toml).mailboxes[0]
             #expect(box.endpoint.port == 143)
             #expect(box.smtp?.endpoint.port == 587)
@@ -143,7 +146,9 @@ private func failure(_ toml: String, environment: [String: String] = [:]) -> Con
             let toml = mailbox("auth = \"oauth2\"").replacingOccurrences(
                 of: "password_file = \"/etc/tact/pw\"", with: "token_file = \"/run/tact/token\"")
             let box = try parse(toml).mailboxes[0]
-            #expect(box.credentials == Credentials(user: "support@example.com", secret: .file("/run/tact/token"), mechanism: .oauth2))
+            #expect(
+                box.credentials
+                    == Credentials(user: "support@example.com", secret: .file("/run/tact/token"), mechanism: .oauth2))
         }
     }
 
@@ -200,10 +205,24 @@ private func failure(_ toml: String, environment: [String: String] = [:]) -> Con
             }
         }
 
+        @Test func missingFileNamedByTheEnvironmentIsAnErrorNotAFallback() throws {
+            try Self.withCandidates { root in
+                let error = #expect(throws: ConfigurationError.self) {
+                    try TactConfiguration.load(
+                        explicitPath: nil, environment: ["TACT_CONFIG": "\(root)/gone.toml"],
+                        systemPath: "\(root)/system.toml", currentDirectory: "\(root)/cwd")
+                }
+                #expect(error?.kind == .fileNotFound)
+                #expect(error?.source == "\(root)/gone.toml")
+                #expect(error?.fix.contains("TACT_CONFIG") == true)
+            }
+        }
+
         @Test func noFileAnywhereListsWhereItLooked() throws {
             let error = #expect(throws: ConfigurationError.self) {
                 try TactConfiguration.load(
-                    explicitPath: nil, environment: [:], systemPath: "/nonexistent/tact.toml", currentDirectory: "/nonexistent")
+                    explicitPath: nil, environment: [:], systemPath: "/nonexistent/tact.toml",
+                    currentDirectory: "/nonexistent")
             }
             #expect(error?.kind == .fileNotFound)
             #expect(error?.description.contains("/nonexistent/tact.toml") == true)

@@ -25,7 +25,8 @@ private func rejection(_ toml: String, environment: [String: String] = [:]) -> C
 
 @Suite struct ConfigurationValidationTests {
     @Test func outOfRangePortNamesSecondMailboxItsLineAndTheRange() throws {
-        let toml = validMailbox + validMailbox.replacingOccurrences(of: "\"support\"\n", with: "\"sales\"\n")
+        let toml =
+            validMailbox + validMailbox.replacingOccurrences(of: "\"support\"\n", with: "\"sales\"\n")
             + "port = 70000\n"
         let error = try #require(rejection(toml))
         #expect(error.kind == .invalidValue)
@@ -67,7 +68,8 @@ private func rejection(_ toml: String, environment: [String: String] = [:]) -> C
     }
 
     @Test func missingRequiredKeyNamesItAndHowToAddIt() throws {
-        let error = try #require(rejection(validMailbox.replacingOccurrences(of: "host = \"imap.example.com\"\n", with: "")))
+        let error = try #require(
+            rejection(validMailbox.replacingOccurrences(of: "host = \"imap.example.com\"\n", with: "")))
         #expect(error.kind == .missingKey)
         #expect(error.keyPath == "mailbox[1].host")
         #expect(error.line == 1, "a missing key points at its table")
@@ -75,13 +77,16 @@ private func rejection(_ toml: String, environment: [String: String] = [:]) -> C
     }
 
     @Test func missingSecretSaysWhichKeysCanHoldIt() throws {
-        let error = try #require(rejection(validMailbox.replacingOccurrences(of: "password_file = \"/etc/tact/pw\"\n", with: "")))
+        let error = try #require(
+            rejection(validMailbox.replacingOccurrences(of: "password_file = \"/etc/tact/pw\"\n", with: "")))
         #expect(error.kind == .missingKey)
         #expect(error.fix.contains("password_file") && error.fix.contains("password_credential"))
     }
 
     @Test func twoSecretSourcesAreAmbiguous() throws {
-        let error = try #require(rejection(validMailbox + "password_credential = \"pw\"\n", environment: ["CREDENTIALS_DIRECTORY": "/run/c"]))
+        let error = try #require(
+            rejection(
+                validMailbox + "password_credential = \"pw\"\n", environment: ["CREDENTIALS_DIRECTORY": "/run/c"]))
         #expect(error.kind == .invalidValue)
         #expect(error.problem.contains("password_file and password_credential"))
     }
@@ -123,7 +128,8 @@ private func rejection(_ toml: String, environment: [String: String] = [:]) -> C
     }
 
     @Test func plaintextAndUnverifiedTLSAreAllowedToLoopback() throws {
-        let toml = validMailbox.replacingOccurrences(of: "imap.example.com", with: "127.0.0.1")
+        let toml =
+            validMailbox.replacingOccurrences(of: "imap.example.com", with: "127.0.0.1")
             + "security = \"plain\"\n[mailbox.smtp]\nhost = \"localhost\"\ninsecure_skip_verify = true\n"
         let box = try TactConfiguration.parse(toml: toml, source: "t", environment: [:]).mailboxes[0]
         #expect(box.endpoint.security == .plaintext)
@@ -181,14 +187,17 @@ private func rejection(_ toml: String, environment: [String: String] = [:]) -> C
             validMailbox + "token = \"\(secret)\"\n",
             validMailbox + "[smtp]\nhost = \"smtp.example.com\"\npass = \"\(secret)\"\n",
             validMailbox.replacingOccurrences(of: "/etc/tact/pw", with: secret),
-            validMailbox.replacingOccurrences(of: "password_file = \"/etc/tact/pw\"", with: "password_credential = \"\(secret)/x\""),
+            validMailbox.replacingOccurrences(
+                of: "password_file = \"/etc/tact/pw\"", with: "password_credential = \"\(secret)/x\""),
             validMailbox + "password = \"\(secret)",
             validMailbox + "password = \(secret)\n",
             validMailbox + "password_file = [\"\(secret)\"]\n",
         ]
         for toml in attempts {
             let error = try #require(rejection(toml, environment: ["CREDENTIALS_DIRECTORY": "/run/c"]))
-            for text in [error.description, String(describing: error), String(reflecting: error), error.problem, error.fix] {
+            for text in [
+                error.description, String(describing: error), String(reflecting: error), error.problem, error.fix,
+            ] {
                 #expect(!text.contains(secret), "secret leaked: \(text)")
                 #expect(!text.contains("Tr0ub4dor"), "part of the secret leaked: \(text)")
             }

@@ -53,7 +53,8 @@ private let trickyMessage = Data(
     @Test func everyRecipientIsGivenToTheServer() async throws {
         try await withSMTPSink { sink in
             let recipients = ["a@example.net", "b@example.org", "c@example.com"]
-            _ = try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: recipients))
+            _ = try client(sink).send(
+                trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: recipients))
             #expect(try sink.messages().map(\.recipients) == [recipients])
         }
     }
@@ -62,7 +63,8 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             try sink.answer(.rcpt, code: 451, text: "4.3.0 mailbox busy, try later")
             let failure = #expect(throws: SMTPFailure.self) {
-                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["a@example.net"]))
+                try client(sink).send(
+                    trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["a@example.net"]))
             }
             #expect(failure?.error.kind == .temporaryFailure)
             #expect(failure?.isTransient == true)
@@ -78,7 +80,8 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             try sink.answer(.rcpt, code: 550, text: "5.1.1 no such user here")
             let failure = #expect(throws: SMTPFailure.self) {
-                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+                try client(sink).send(
+                    trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
             }
             #expect(failure?.error.kind == .permanentFailure)
             #expect(failure?.isTransient == false)
@@ -91,7 +94,8 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             try sink.answer(.data, code: 554, text: "5.7.1 message rejected as spam")
             let failure = #expect(throws: SMTPFailure.self) {
-                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+                try client(sink).send(
+                    trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
             }
             #expect(failure?.error.kind == .permanentFailure)
             #expect(failure?.phase == .afterData)
@@ -104,7 +108,8 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             try sink.dropConnection(at: .data)
             let failure = #expect(throws: SMTPFailure.self) {
-                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+                try client(sink).send(
+                    trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
             }
             #expect(failure?.phase == .afterData)
             #expect(failure?.dataMayHaveBeenAccepted == true, "resending could deliver it twice")
@@ -117,13 +122,15 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             try sink.dropConnection(at: .rcpt)
             let failure = #expect(throws: SMTPFailure.self) {
-                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+                try client(sink).send(
+                    trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
             }
             #expect(failure?.phase == .envelope)
             #expect(failure?.dataMayHaveBeenAccepted == false)
             #expect(failure?.isTransient == true)
             try sink.acceptEverything()
-            _ = try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+            _ = try client(sink).send(
+                trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
             #expect(try sink.messages().count == 1)
         }
     }
@@ -132,7 +139,8 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             try sink.answer(.mail, code: 421, text: "4.7.0 too many connections")
             let failure = #expect(throws: SMTPFailure.self) {
-                try client(sink).send(trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
+                try client(sink).send(
+                    trickyMessage, envelope: SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"]))
             }
             #expect(failure?.error.kind == .temporaryFailure)
             #expect(failure?.replyCode == 421)
@@ -143,7 +151,9 @@ private let trickyMessage = Data(
         try await withSMTPSink { sink in
             sink.stop()
             let envelope = try SMTPEnvelope(sender: "s@example.com", recipients: ["x@example.net"])
-            let failure = #expect(throws: SMTPFailure.self) { try client(sink).send(trickyMessage, envelope: envelope) }
+            let failure = #expect(throws: SMTPFailure.self) {
+                try client(sink).send(trickyMessage, envelope: envelope)
+            }
             #expect(failure?.error.kind == .unreachable)
             #expect(failure?.isTransient == true)
             #expect(failure?.phase == .connecting)
@@ -164,16 +174,20 @@ private let trickyMessage = Data(
             ("s@example.com", [""]),
         ]
         for (sender, recipients) in attempts {
-            let error = #expect(throws: TransportError.self) { try SMTPEnvelope(sender: sender, recipients: recipients) }
+            let error = #expect(throws: TransportError.self) {
+                try SMTPEnvelope(sender: sender, recipients: recipients)
+            }
             #expect(error?.kind == .protocolViolation)
             #expect(error?.message.contains("victim") == false, "the injected text is not echoed")
         }
     }
 
     @Test func bareLineFeedsAreRefusedRatherThanSentDamaged() throws {
-        let client = SMTPClient(endpoint: ServerEndpoint(host: "127.0.0.1", port: 9, security: .plaintext), credentials: nil)
+        let client = SMTPClient(
+            endpoint: ServerEndpoint(host: "127.0.0.1", port: 9, security: .plaintext), credentials: nil)
         let failure = #expect(throws: SMTPFailure.self) {
-            try client.send(Data("Subject: x\n\nbody\n".utf8), envelope: SMTPEnvelope(sender: "", recipients: ["a@b.c"]))
+            try client.send(
+                Data("Subject: x\n\nbody\n".utf8), envelope: SMTPEnvelope(sender: "", recipients: ["a@b.c"]))
         }
         #expect(failure?.error.kind == .protocolViolation)
         #expect(failure?.error.message.contains("byte 10") == true)

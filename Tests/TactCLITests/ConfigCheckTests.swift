@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct ConfigCheckTests {
     /// A config file and its password file in a fresh temp dir.
-    static func withConfig(_ extra: String = "", body: (_ directory: TemporaryDirectory, _ path: String) throws -> Void)
+    static func withConfig(
+        _ extra: String = "", body: (_ directory: TemporaryDirectory, _ path: String) throws -> Void
+    )
         throws
     {
         let directory = try TemporaryDirectory(prefix: "tact-config-check")
@@ -59,7 +61,8 @@ import Testing
 
     @Test func configFromTheEnvironmentVariableIsUsedAndNamed() throws {
         try Self.withConfig { _, path in
-            let result = try TactBinary.run(["config", "check"], environment: ["TACT_CONFIG": path, "PATH": "/usr/bin:/bin"])
+            let result = try TactBinary.run(
+                ["config", "check"], environment: ["TACT_CONFIG": path, "PATH": "/usr/bin:/bin"])
             #expect(result.status == 0, "stderr: \(result.stderr)")
             #expect(result.stdout.hasPrefix("configuration: \(path)\n"))
         }
