@@ -16,9 +16,13 @@ public protocol MessageStore: Sendable {
     /// no longer in `expected` (someone else acted first), `.invalidTransition` when the lifecycle
     /// forbids it. A move to `sending` is committed with full durability (`synchronous=FULL`), because
     /// at-most-once sending rests on it surviving a power cut.
+    /// `revision`, when given, replaces the draft's body and promised time in the same transaction
+    /// (a promise renewed at approval).
     @discardableResult
-    func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
-        throws -> StoredDraft
+    func transition(
+        draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?,
+        revision: DraftRevision?
+    ) throws -> StoredDraft
 
     func draft(id: Int64) throws -> StoredDraft?
     func drafts(in state: DraftState?) throws -> [StoredDraft]
@@ -41,4 +45,23 @@ public protocol MessageStore: Sendable {
     func draftCounts() throws -> [DraftState: Int]
     /// Counts of messages by outcome for one mailbox.
     func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int]
+}
+
+/// A new body and promise for a draft, applied together with a state change.
+public struct DraftRevision: Sendable, Equatable {
+    public var body: String
+    public var promisedBy: Date?
+    public init(body: String, promisedBy: Date?) {
+        self.body = body
+        self.promisedBy = promisedBy
+    }
+}
+
+extension MessageStore {
+    @discardableResult
+    public func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
+        throws -> StoredDraft
+    {
+        try self.transition(draft: id, from: expected, to: next, actor: actor, reason: reason, revision: nil)
+    }
 }

@@ -205,9 +205,10 @@ public final class SQLiteStore: MessageStore {
     // MARK: - Drafts
 
     @discardableResult
-    public func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
-        throws -> StoredDraft
-    {
+    public func transition(
+        draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?,
+        revision: DraftRevision?
+    ) throws -> StoredDraft {
         guard expected.canMove(to: next) else {
             throw StoreError(.invalidTransition, "a \(expected.rawValue) draft cannot become \(next.rawValue)")
         }
@@ -223,6 +224,11 @@ public final class SQLiteStore: MessageStore {
                 let state: String = current["state"]
                 throw StoreError(
                     .conflict, "draft \(id) is already \(state) (someone else acted on it first): nothing was changed")
+            }
+            if let revision {
+                try db.execute(
+                    sql: "UPDATE draft SET body = ?, promised_by = ? WHERE id = ?",
+                    arguments: [revision.body, revision.promisedBy?.timeIntervalSince1970, id])
             }
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]) else {
                 throw StoreError(.notFound, "there is no draft \(id)")

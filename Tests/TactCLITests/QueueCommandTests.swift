@@ -74,6 +74,35 @@ import Testing
         #expect(try store.auditTrail(messageRowID: 2).last?.actor == "maria")
     }
 
+    @Test func approvingAfterThePromisedTimeRenewsThePromise() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("tact.sqlite").path
+        let store = try SQLiteStore(path: path)
+        let old = Date().addingTimeInterval(-3 * 24 * 3600)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/London")  // the shipped config's time zone
+        formatter.dateFormat = "EEEE d MMMM, HH:mm"
+        let oldText = formatter.string(from: old)
+        _ = try store.record(
+            IncomingMessage(
+                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<late@example.org>", sender: "jane@example.org",
+                subject: "Order", receivedAt: old, outcome: .drafted, category: "order-status"),
+            draft: NewDraft(template: "order-status", subject: "Re: Order", body: "Hi Jane,\n\nYou will hear from us by \(oldText).\n",
+                            promisedBy: old),
+            actor: "daemon")
+        let config = repositoryRoot.appendingPathComponent("config/tact.toml").path
+        let result = try TactBinary.run(["queue", "approve", "1", "--store", path, "--config", config, "--as", "maria"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("the promised time had passed"))
+        let approved = try #require(try store.draft(id: 1))
+        #expect(approved.state == .approved)
+        #expect((approved.draft.promisedBy ?? old) > Date())
+        #expect(!approved.draft.body.contains(oldText))
+        #expect(approved.draft.body.contains(formatter.string(from: approved.draft.promisedBy ?? old)))
+    }
+
     @Test func rejectionNeedsAReasonAndIsFinal() throws {
         let directory = try TemporaryDirectory(prefix: "tact-queue")
         defer { directory.remove() }

@@ -66,6 +66,19 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(unknown.stderr.contains("complaint"))
     }
 
+    @Test func previewFillsTheTemplateFromARealMail() throws {
+        let result = try TactBinary.run([
+            "templates", "preview", "refund", "--templates", repositoryRoot.appendingPathComponent("templates").path,
+            "--mail", repositoryRoot.appendingPathComponent("demo/mail/02-refund.eml").path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("Subject: Re: Refund for the broken kettle\n\nHi Liam,\n"))
+        #expect(result.stdout.contains("order 5521-88"))
+        let missing = try TactBinary.run(["templates", "preview", "refund", "--mail", "/nonexistent.eml"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent.eml"))
+    }
+
     @Test func editInstallsAPassingChange() throws {
         let directory = try scratchTemplates()
         defer { directory.remove() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Courtesy
+import Drafting
 import Foundation
 import Store
 
@@ -188,7 +189,23 @@ struct Queue: ParsableCommand {
                 throw CLIError("--force needs --reason TEXT: say why the findings do not matter here")
             }
             let note = self.force ? "forced past \(errors.map(\.rule).joined(separator: ", ")): \(self.reason ?? "")" : self.reason
-            try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: note)
+            // A promise already past is renewed from now, in the same commit as the approval.
+            var revision: DraftRevision?
+            if let configuration = try? TactConfiguration.load(
+                explicitPath: self.location.configFile, environment: ProcessInfo.processInfo.environment
+            ).configuration,
+                let message = try store.message(rowID: draft.messageRowID)?.message
+            {
+                let target = configuration.drafting.targets[message.category ?? ""] ?? .businessDays(1)
+                if let renewed = try PromiseRenewal.renew(
+                    body: draft.draft.body, promisedBy: draft.draft.promisedBy, hours: configuration.drafting.businessHours,
+                    target: target, arrival: message.receivedAt, now: Date())
+                {
+                    revision = DraftRevision(body: renewed.body, promisedBy: renewed.promisedBy)
+                    print("the promised time had passed: the reply now promises \(configuration.drafting.businessHours.format(renewed.promisedBy))")
+                }
+            }
+            try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: note, revision: revision)
             print("draft \(self.id) approved by \(self.actor.resolved)")
         }
     }
@@ -214,9 +231,12 @@ struct Queue: ParsableCommand {
     }
 
     /// One state change; a lost race or a forbidden move is told plainly (exit 1).
-    static func move(_ store: SQLiteStore, _ id: Int64, from: DraftState, to: DraftState, actor: String, reason: String?) throws {
+    static func move(
+        _ store: SQLiteStore, _ id: Int64, from: DraftState, to: DraftState, actor: String, reason: String?,
+        revision: DraftRevision? = nil
+    ) throws {
         do {
-            try store.transition(draft: id, from: from, to: to, actor: actor, reason: reason)
+            try store.transition(draft: id, from: from, to: to, actor: actor, reason: reason, revision: revision)
         } catch let error as StoreError where error.kind == .conflict || error.kind == .invalidTransition {
             print("not changed: \(error.description)")
             throw ExitCode(1)

@@ -3,6 +3,8 @@ import Configuration
 import Courtesy
 import Drafting
 import Foundation
+import MailParsing
+import Triage
 
 /// `tact templates …`: list, preview, check and safely edit the reply templates.
 struct Templates: ParsableCommand {
@@ -67,18 +69,41 @@ struct Templates: ParsableCommand {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a template rendered for a sample customer.",
-            discussion: "The sample is the first case of the check matrix: a named customer with a record and an order number.")
+            abstract: "Show a template rendered for a sample customer, or for a real mail.",
+            discussion: """
+                Without --mail the sample is the first case of the check matrix: a named customer with a record and \
+                an order number. With --mail the customer's name, subject, order numbers and greeting come from that \
+                message, as the daemon would fill them (the promise counts from now).
+                """)
         @OptionGroup var location: Location
         @Argument(help: "The template's name, e.g. complaint.") var name: String
+        @Option(name: .customLong("mail"), help: "A customer's message (.eml) to fill the template from.") var mail: String?
 
         func run() throws {
             let library = try self.location.load()
             guard let template = library.templates[self.name] else {
                 throw CLIError("there is no template \"\(self.name)\": choose one of \(library.templates.keys.sorted().joined(separator: ", "))")
             }
-            let sample = TemplateMatrix.cases(category: self.name)[0]
-            let (subject, body) = template.render(sample.context.values)
+            var context = TemplateMatrix.cases(category: self.name)[0].context
+            if let path = self.mail {
+                let message: InboundMessage
+                do {
+                    message = try MailParser().parse(try readInput(path))
+                } catch let error as CLIError {
+                    throw error
+                } catch {
+                    throw CLIError("\(path): \(error)")
+                }
+                let signals = Signals(subject: message.subject, text: message.text.wordsToClassify)
+                context.firstName = message.firstName
+                context.subject = message.subject
+                context.orderNumbers = signals.orderNumbers
+                context.askedHowAreYou = signals.asksHowAreYou
+                context.customer = nil
+                context.now = Date()
+                context.promisedBy = (try? context.businessHours.promise(for: context.now, target: context.responseTarget)) ?? context.now
+            }
+            let (subject, body) = template.render(context.values)
             print("Subject: \(subject)\n\n\(body)", terminator: "")
         }
     }
