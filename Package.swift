@@ -53,7 +53,7 @@ let modules: [Target] = [
     .executableTarget(
         name: "tact",
         dependencies: [
-            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration", "Drafting", "Store",
+            "MailTransport", "MailParsing", "Triage", "Courtesy", "Configuration", "Drafting", "Store", "Daemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         swiftSettings: swiftSettings),

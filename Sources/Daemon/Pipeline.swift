@@ -54,10 +54,10 @@ public enum Pipeline {
         return Shared(templates: templates, linter: Linter(pack: pack), classifier: classifier, customers: customers)
     }
 
-    /// The processor for one mailbox.
-    public static func processor(
-        for mailbox: MailboxConfiguration, configuration: TactConfiguration, shared: Shared, store: any MessageStore
-    ) throws -> MessageProcessor {
+    /// The drafter for one mailbox: its signer and reply address, the team's hours and targets.
+    public static func drafter(for mailbox: MailboxConfiguration, configuration: TactConfiguration, shared: Shared) throws
+        -> Drafter
+    {
         let from: MailAddress
         do {
             from = try MailAddress(name: mailbox.teamName, address: mailbox.replyFrom)
@@ -69,6 +69,13 @@ public enum Pipeline {
             agent: AgentIdentity(name: mailbox.agentName ?? mailbox.teamName, signature: mailbox.signature, team: mailbox.teamName),
             businessHours: configuration.drafting.businessHours, targets: configuration.drafting.targets,
             customers: shared.customers)
+        return Drafter(templates: shared.templates, linter: shared.linter, settings: settings)
+    }
+
+    /// The processor for one mailbox.
+    public static func processor(
+        for mailbox: MailboxConfiguration, configuration: TactConfiguration, shared: Shared, store: any MessageStore
+    ) throws -> MessageProcessor {
         let daemon = configuration.daemon
         return MessageProcessor(
             parser: MailParser(limits: {
@@ -78,7 +85,7 @@ public enum Pipeline {
             }()),
             suppression: SuppressionPolicy(ownAddresses: mailbox.ownAddresses),
             classifier: shared.classifier,
-            drafter: Drafter(templates: shared.templates, linter: shared.linter, settings: settings),
+            drafter: try Self.drafter(for: mailbox, configuration: configuration, shared: shared),
             policy: AcknowledgementPolicy(senderWindow: .seconds(daemon.senderWindowHours * 3600), hourlyCap: daemon.hourlyCap),
             store: store)
     }

@@ -39,6 +39,10 @@ public protocol MessageStore: Sendable {
     /// How many acknowledgements `mailbox` made since `date` (the flood valve).
     func acknowledgementCount(mailbox: String, since date: Date) throws -> Int
 
+    /// Replaces a queued draft's content and its message's category in one transaction (a reviewer
+    /// recategorised it). Fails with `.conflict` when the draft is no longer queued.
+    func revise(draft id: Int64, to draft: NewDraft, category: String, actor: String, detail: String) throws -> StoredDraft
+
     func mailboxState(_ mailbox: String) throws -> MailboxState?
     func save(_ state: MailboxState) throws
     /// Counts of drafts by state (for `tact status`).

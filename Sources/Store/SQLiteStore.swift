@@ -307,6 +307,32 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
+    public func revise(draft id: Int64, to draft: NewDraft, category: String, actor: String, detail: String) throws
+        -> StoredDraft
+    {
+        try self.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE draft SET template = ?, subject = ?, body = ?, findings_json = ?, promised_by = ?, updated_at = ?
+                    WHERE id = ? AND state = ?
+                    """,
+                arguments: [
+                    draft.template, draft.subject, draft.body, draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970,
+                    Date().timeIntervalSince1970, id, DraftState.queued.rawValue,
+                ])
+            guard db.changesCount == 1 else {
+                throw StoreError(.conflict, "draft \(id) is no longer queued (someone acted on it first): nothing was changed")
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, "there is no draft \(id)")
+            }
+            let stored = Self.draft(from: row)
+            try db.execute(sql: "UPDATE message SET category = ? WHERE id = ?", arguments: [category, stored.messageRowID])
+            try Self.audit(db, actor: actor, messageRowID: stored.messageRowID, draftID: id, action: "recategorized", detail: detail)
+            return stored
+        }
+    }
+
     // MARK: - Mailbox state and counts
 
     public func mailboxState(_ mailbox: String) throws -> MailboxState? {
