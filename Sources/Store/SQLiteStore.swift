@@ -328,7 +328,7 @@ public final class SQLiteStore: MessageStore {
             }
             let stored = Self.draft(from: row)
             try db.execute(sql: "UPDATE message SET category = ? WHERE id = ?", arguments: [category, stored.messageRowID])
-            try Self.audit(db, actor: actor, messageRowID: stored.messageRowID, draftID: id, action: "recategorized", detail: detail)
+            try Self.audit(db, actor: actor, messageRowID: stored.messageRowID, draftID: id, action: "revised", detail: detail)
             return stored
         }
     }

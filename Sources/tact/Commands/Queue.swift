@@ -13,7 +13,7 @@ import Glibc
 struct Queue: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show, approve and reject queued drafts.",
-        subcommands: [List.self, Show.self, Approve.self, Reject.self, Recategorize.self])
+        subcommands: [List.self, Show.self, Edit.self, Approve.self, Reject.self, Recategorize.self])
 
     /// The store, from `--store`, else the configuration's `[daemon] state_dir`.
     struct Location: ParsableArguments {
