@@ -144,7 +144,8 @@ public struct MessageProcessor: Sendable {
                 incoming(message, .drafted, reason: reason, category: category, confidence: classification.confidence),
                 NewDraft(
                     template: draft.template, subject: draft.subject, body: draft.body, findingsJSON: findings,
-                    promisedBy: draft.promisedBy, replyMessageID: draft.messageID))
+                    promisedBy: draft.promisedBy, replyMessageID: draft.messageID, recipient: draft.to.address,
+                    recipientName: draft.to.name, inReplyTo: draft.inReplyTo, references: draft.references))
         }
     }
 }

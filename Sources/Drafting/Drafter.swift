@@ -16,6 +16,9 @@ public struct Draft: Sendable {
     public let to: MailAddress
     public let promisedBy: Date
     public let findings: [Finding]
+    /// The thread the reply continues: the customer's Message-ID, and the References chain.
+    public let inReplyTo: String?
+    public let references: [String]
 }
 
 /// Turns a parsed, classified customer message into a reply: template by category (or the
@@ -67,7 +70,8 @@ public struct Drafter: Sendable {
         return Draft(
             template: template.name, subject: subject, body: body, message: reply.data, headers: reply.fields,
             messageID: messageID, to: to,
-            promisedBy: promisedBy, findings: findings)
+            promisedBy: promisedBy, findings: findings, inReplyTo: incoming.messageID,
+            references: incoming.references + (incoming.messageID.map { [$0] } ?? []))
     }
 
     /// Counted from the arrival; if that moment has already passed (a backfill, a late retry),

@@ -229,6 +229,11 @@ final class SMTPTransfer {
             UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + self.offset, byteCount: count)
         }
         self.offset += count
+        // Once the last byte is handed over, curl may never call again (it knows the size from
+        // CURLOPT_INFILESIZE_LARGE), and the server may get the whole message: from here a lost
+        // connection means the outcome is unknown. Erring this way can cost a person a retry;
+        // erring the other way could answer a customer twice.
+        if self.offset == self.message.count { self.phase = .afterData }
         return count
     }
 

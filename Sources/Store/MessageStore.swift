@@ -34,6 +34,9 @@ public protocol MessageStore: Sendable {
     /// The earliest recorded message of the thread that any of `messageIDs` (a new mail's
     /// In-Reply-To and References) points at: a customer message we hold, or one of our replies.
     func threadRoot(referencing messageIDs: [String]) throws -> StoredMessage?
+    /// Messages recorded after `date` that continue the thread of `messageRowID` or come from the
+    /// same sender in the same mailbox: a draft for which any exist is stale.
+    func laterMessages(inThreadOf messageRowID: Int64, after date: Date) throws -> [StoredMessage]
     /// When `sender` was last acknowledged (a draft was made for them), in any mailbox.
     func lastAcknowledgement(of sender: String) throws -> Date?
     /// How many acknowledgements `mailbox` made since `date` (the flood valve).

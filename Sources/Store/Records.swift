@@ -68,11 +68,22 @@ public struct NewDraft: Sendable, Equatable {
     /// The Message-ID the reply will carry, chosen when drafting, so a customer's answer to it
     /// (In-Reply-To) is recognised as a follow-up of this item.
     public var replyMessageID: String?
+    /// Who the reply goes to, and the thread it continues (In-Reply-To, References), as decided
+    /// when drafting: the outbox composes the message from these.
+    public var recipient: String?
+    public var recipientName: String?
+    public var inReplyTo: String?
+    public var references: [String]
 
     public init(
         template: String, subject: String, body: String, findingsJSON: String = "[]", promisedBy: Date? = nil,
-        replyMessageID: String? = nil
+        replyMessageID: String? = nil, recipient: String? = nil, recipientName: String? = nil, inReplyTo: String? = nil,
+        references: [String] = []
     ) {
+        self.recipient = recipient
+        self.recipientName = recipientName
+        self.inReplyTo = inReplyTo
+        self.references = references
         self.template = template
         self.subject = subject
         self.body = body

@@ -104,6 +104,10 @@ public final class SQLiteStore: MessageStore {
                         findings_json TEXT NOT NULL,
                         promised_by REAL,
                         reply_message_id TEXT,
+                        recipient TEXT,
+                        recipient_name TEXT,
+                        in_reply_to TEXT,
+                        references_list TEXT NOT NULL DEFAULT '',
                         created_at REAL NOT NULL,
                         updated_at REAL NOT NULL
                     );
@@ -166,12 +170,14 @@ public final class SQLiteStore: MessageStore {
             try db.execute(
                 sql: """
                     INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
-                                       reply_message_id, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       reply_message_id, recipient, recipient_name, in_reply_to, references_list,
+                                       created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     messageRowID, DraftState.queued.rawValue, draft.template, draft.subject, draft.body,
-                    draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, draft.replyMessageID, now, now,
+                    draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, draft.replyMessageID, draft.recipient,
+                    draft.recipientName, draft.inReplyTo, draft.references.joined(separator: " "), now, now,
                 ])
             let draftID = db.lastInsertedRowID
             try Self.audit(
@@ -286,6 +292,20 @@ public final class SQLiteStore: MessageStore {
                             UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks))))
                     """,
                 arguments: StatementArguments(Array(ids) + Array(ids))
+            ).map(Self.message(from:))
+        }
+    }
+
+    public func laterMessages(inThreadOf messageRowID: Int64, after date: Date) throws -> [StoredMessage] {
+        try self.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM message WHERE recorded_at > ? AND id != ? AND (
+                        reason = ? OR (sender = (SELECT sender FROM message WHERE id = ?) AND mailbox = (SELECT mailbox FROM message WHERE id = ?)))
+                    ORDER BY id
+                    """,
+                arguments: [date.timeIntervalSince1970, messageRowID, "follow-up of message \(messageRowID)", messageRowID, messageRowID]
             ).map(Self.message(from:))
         }
     }
@@ -437,7 +457,9 @@ public final class SQLiteStore: MessageStore {
             draft: NewDraft(
                 template: row["template"], subject: row["subject"], body: row["body"],
                 findingsJSON: row["findings_json"], promisedBy: promisedBy.map(Date.init(timeIntervalSince1970:)),
-                replyMessageID: row["reply_message_id"]),
+                replyMessageID: row["reply_message_id"], recipient: row["recipient"], recipientName: row["recipient_name"],
+                inReplyTo: row["in_reply_to"],
+                references: (row["references_list"] as String? ?? "").split(separator: " ").map(String.init)),
             stateReason: row["state_reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }

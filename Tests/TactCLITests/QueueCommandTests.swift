@@ -143,3 +143,29 @@ import Testing
         #expect(state.stderr.contains("queued, approved"))
     }
 }
+
+@Suite struct QueueRetryTests {
+    @Test func onlyFailedOrUnknownRepliesAreRetriedWithAWarningForUnknown() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-retry")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("tact.sqlite").path
+        let store = try SQLiteStore(path: path)
+        for uid in [1, 2] as [UInt32] {
+            _ = try store.record(
+                IncomingMessage(mailbox: "support", uidValidity: 1, uid: uid, messageID: nil, sender: "a\(uid)@example.org",
+                                subject: "x", receivedAt: Date(), outcome: .drafted),
+                draft: NewDraft(template: "question", subject: "Re: x", body: "Hi"), actor: "daemon")
+            try store.transition(draft: Int64(uid), from: .queued, to: .approved, actor: "maria", reason: nil)
+            try store.transition(draft: Int64(uid), from: .approved, to: .sending, actor: "outbox", reason: nil)
+        }
+        try store.transition(draft: 1, from: .sending, to: .outcomeUnknown, actor: "outbox", reason: "lost after data")
+        try store.transition(draft: 2, from: .sending, to: .sent, actor: "outbox", reason: "250 ok")
+        let unknown = try TactBinary.run(["queue", "retry", "1", "--store", path, "--as", "maria"])
+        #expect(unknown.status == 0)
+        #expect(unknown.stdout.contains("may get it twice"))
+        #expect(try store.draft(id: 1)?.state == .approved)
+        let sent = try TactBinary.run(["queue", "retry", "2", "--store", path])
+        #expect(sent.status == 1)
+        #expect(try store.draft(id: 2)?.state == .sent)
+    }
+}

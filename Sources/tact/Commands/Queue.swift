@@ -13,7 +13,7 @@ import Glibc
 struct Queue: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show, approve and reject queued drafts.",
-        subcommands: [List.self, Show.self, Edit.self, Approve.self, Reject.self, Recategorize.self])
+        subcommands: [List.self, Show.self, Edit.self, Approve.self, Reject.self, Recategorize.self, Retry.self])
 
     /// The store, from `--store`, else the configuration's `[daemon] state_dir`.
     struct Location: ParsableArguments {
@@ -227,6 +227,35 @@ struct Queue: ParsableCommand {
             }
             try Queue.move(store, self.id, from: draft.state, to: .rejected, actor: self.actor.resolved, reason: self.reason)
             print("draft \(self.id) rejected by \(self.actor.resolved)")
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a failed reply again (it goes back to approved; the outbox sends it on its next pass).",
+            discussion: """
+                For `failed` replies, and for `outcome-unknown` ones: Tact never resends those by itself, because \
+                the server may already have the message. Check the customer's thread (or the Sent folder) first: \
+                a retry of an outcome-unknown reply may reach them twice.
+                """)
+        @OptionGroup var location: Location
+        @OptionGroup var actor: Actor
+        @Argument(help: "The draft's id.") var id: Int64
+
+        func run() throws {
+            let store = try self.location.open()
+            guard let draft = try store.draft(id: self.id) else {
+                throw CLIError("there is no draft \(self.id): `tact queue list --state failed` shows the ids")
+            }
+            guard draft.state == .failed || draft.state == .outcomeUnknown else {
+                print("not changed: draft \(self.id) is \(draft.state.rawValue); only failed or outcome-unknown replies are retried")
+                throw ExitCode(1)
+            }
+            if draft.state == .outcomeUnknown {
+                print("warning: the server may already have this reply; the customer may get it twice")
+            }
+            try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: "retry")
+            print("draft \(self.id) will be sent again on the outbox's next pass")
         }
     }
 
