@@ -1,0 +1,118 @@
+/// Turns caller-supplied values into IMAP syntax, refusing anything that could end a command
+/// early: a CR or LF in a mailbox name or flag must never reach the wire as a new command.
+enum IMAPSyntax {
+    /// A mailbox name as a quoted string, non-ASCII in modified UTF-7 (RFC 3501 §5.1.3).
+    static func mailbox(_ name: String) throws(TransportError) -> String {
+        guard !name.isEmpty else {
+            throw TransportError(.protocolViolation, "an empty mailbox name: give the mailbox's name, e.g. INBOX")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw TransportError(
+                .protocolViolation, "the mailbox name \(name.debugDescription) holds control characters (CR, LF, ...)")
+        }
+        let encoded = self.modifiedUTF7(name)
+        var quoted = "\""
+        for character in encoded {
+            if character == "\"" || character == "\\" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        return quoted + "\""
+    }
+
+    /// RFC 3501 modified UTF-7: printable ASCII as is (`&` as `&-`), other runs as `&` + modified
+    /// base64 of UTF-16 + `-`.
+    static func modifiedUTF7(_ text: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,")
+        var output = ""
+        var pending: [UInt16] = []
+        func flush() {
+            guard !pending.isEmpty else { return }
+            var bytes: [UInt8] = []
+            for unit in pending { bytes += [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+            output.append("&")
+            var i = 0
+            while i < bytes.count {
+                let b0 = bytes[i]
+                let b1 = i + 1 < bytes.count ? bytes[i + 1] : 0
+                let b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
+                output.append(alphabet[Int(b0 >> 2)])
+                output.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+                if i + 1 < bytes.count { output.append(alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)]) }
+                if i + 2 < bytes.count { output.append(alphabet[Int(b2 & 0x3F)]) }
+                i += 3
+            }
+            output.append("-")
+            pending = []
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value <= 0x7E {
+                flush()
+                output += scalar == "&" ? "&-" : String(scalar)
+            } else {
+                pending += Array(String(scalar).utf16)
+            }
+        }
+        flush()
+        return output
+    }
+
+    /// Flags and keywords as a space-separated list; each must be `\Atom` or an atom.
+    static func flagList(_ flags: Set<String>) throws(TransportError) -> String {
+        for flag in flags {
+            let body = flag.hasPrefix("\\") ? flag.dropFirst() : Substring(flag)
+            let ok = !body.isEmpty && body.unicodeScalars.allSatisfy { s in
+                s.value > 0x20 && s.value < 0x7F && !"(){%*\"\\]".unicodeScalars.contains(s)
+            }
+            guard ok else {
+                throw TransportError(
+                    .protocolViolation,
+                    "\(flag.debugDescription) is not a valid IMAP flag or keyword: use letters, digits and $-_. only")
+            }
+        }
+        return flags.sorted().joined(separator: " ")
+    }
+
+    /// A compact UID set: runs of consecutive UIDs become `a:b`. `uids` must be ascending.
+    static func uidSet<C: Collection<UInt32>>(_ uids: C) -> String {
+        var parts: [String] = []
+        var runStart: UInt32?
+        var previous: UInt32 = 0
+        for uid in uids {
+            if let start = runStart, uid == previous + 1 {
+                previous = uid
+                _ = start
+                continue
+            }
+            if let start = runStart { parts.append(start == previous ? "\(start)" : "\(start):\(previous)") }
+            runStart = uid
+            previous = uid
+        }
+        if let start = runStart { parts.append(start == previous ? "\(start)" : "\(start):\(previous)") }
+        return parts.joined(separator: ",")
+    }
+}
+
+/// The items of one `* n FETCH (...)` response.
+struct FetchItems {
+    var uid: UInt32?
+    var size: Int?
+    var flags: Set<String>?
+    var body: [UInt8]?
+
+    init?(_ response: IMAPResponse) {
+        guard case .message(_, "FETCH", let values) = response, let items = values.first?.list else { return nil }
+        var i = 0
+        while i + 1 < items.count {
+            let name = items[i].atom?.uppercased() ?? ""
+            let value = items[i + 1]
+            switch name {
+            case "UID": self.uid = value.number.flatMap { UInt32(exactly: $0) }
+            case "RFC822.SIZE": self.size = value.number.flatMap { Int(exactly: $0) }
+            case "FLAGS": self.flags = Set((value.list ?? []).compactMap(\.atom))
+            case "BODY[]": self.body = value.bytes ?? []
+            default: break
+            }
+            i += 2
+        }
+    }
+}
