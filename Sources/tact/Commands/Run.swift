@@ -1,0 +1,94 @@
+import ArgumentParser
+import Configuration
+import Daemon
+import Foundation
+import MailTransport
+import Store
+
+/// `tact run`: turn new customer mail into queued drafts.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every mailbox and turn new customer mail into queued drafts.",
+        discussion: """
+            On the very first run Tact remembers where each mailbox stands and answers nothing older; \
+            --backfill DATE answers mail from that date on instead. Every message is processed exactly once \
+            (keyed by mailbox, UIDVALIDITY and UID), never marked \\Seen. --once makes one pass over every \
+            mailbox and exits, for timers and cron. The long-running service (IDLE, systemd notifications, \
+            reload) is not built yet: run --once from a timer meanwhile.
+            """)
+
+    @Option(name: .customLong("config"), help: "The configuration file (default: $TACT_CONFIG, /etc/tact/tact.toml, ./config/tact.toml).")
+    var configFile: String?
+    @Flag(help: "One pass over every mailbox, then exit.") var once = false
+    @Option(help: "On the first pass, also answer mail dated from this day (YYYY-MM-DD) on.") var backfill: String?
+
+    func run() async throws {
+        guard self.once else {
+            throw CLIError("the long-running service is not built yet: use `tact run --once` (from a systemd timer or cron)")
+        }
+        var backfillSince: Date?
+        if let text = self.backfill {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            guard let date = formatter.date(from: text) else {
+                throw CLIError("--backfill \(text) is not a date: write it as YYYY-MM-DD")
+            }
+            backfillSince = date
+        }
+        let configuration: TactConfiguration
+        do {
+            configuration = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
+                .configuration
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let shared: Pipeline.Shared
+        let store: SQLiteStore
+        do {
+            shared = try Pipeline.shared(configuration)
+            store = try SQLiteStore(path: configuration.daemon.storePath)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        var failures = 0
+        for mailbox in configuration.mailboxes {
+            let session = IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials)
+            let worker = MailboxWorker(
+                configuration: mailbox,
+                processor: try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store),
+                session: session)
+            do {
+                let pass = try await worker.pass(now: { Date() }, backfillSince: backfillSince)
+                let outcomes = pass.outcomes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+                let summary = pass.baselined
+                    ? "first run: remembered where the mailbox stands (\(pass.messageCount) messages); only new mail will be answered"
+                    : (outcomes.isEmpty ? "nothing new" : outcomes.joined(separator: ", "))
+                print("\(mailbox.name): \(summary)\(pass.resynchronised ? " (UIDVALIDITY changed: read again)" : "")")
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("tact: mailbox=\(mailbox.name) error=\"\(error)\"\n".utf8))
+            }
+            await session.close()
+        }
+        // Then what people have approved goes out (at most once; see Outbox).
+        do {
+            for result in try Outbox(store: store, configuration: configuration).sendApproved() {
+                switch result {
+                case .sent(let id, let reply): print("draft \(id): sent (\(reply))")
+                case .superseded(let id, let reason): print("draft \(id): not sent, superseded: \(reason)")
+                case .retryLater(let id, let reason): print("draft \(id): not sent yet, will retry: \(reason)")
+                case .failed(let id, let reason): print("draft \(id): FAILED: \(reason)")
+                case .outcomeUnknown(let id, let reason):
+                    print("draft \(id): OUTCOME UNKNOWN (not resent by itself; see `tact queue retry`): \(reason)")
+                case .skipped(let id, let reason): print("draft \(id): not sent: \(reason)")
+                }
+            }
+        } catch {
+            failures += 1
+            FileHandle.standardError.write(Data("tact: outbox error=\"\(error)\"\n".utf8))
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
