@@ -58,6 +58,8 @@ let modules: [Target] = [
         ],
         swiftSettings: swiftSettings),
     .target(name: "TactTestSupport", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
+    // The demo's throwaway mail servers (scripts/demo); built on the test support, never installed.
+    .executableTarget(name: "TactSandbox", dependencies: ["TactTestSupport"], swiftSettings: swiftSettings),
 ]
 
 // MARK: - Benchmarks (a dedicated executable; numbers go to BENCHMARKS.md)
