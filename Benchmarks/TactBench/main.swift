@@ -12,6 +12,7 @@ struct Benchmark {
 
 let all: [Benchmark] = [
     // One line per benchmark, e.g. `imapFetchBenchmark,`.
+    imapFetchBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
