@@ -15,6 +15,7 @@ let all: [Benchmark] = [
     classifyBenchmark,
     lintBenchmark,
     parseBenchmark,
+    imapFetchBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -139,14 +139,55 @@ public final class Dovecot: @unchecked Sendable {
         self.master = nil
         master.terminate()
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
-        while master.isRunning && clock.now < deadline { usleep(10_000) }
-        if master.isRunning {
-            kill(master.processIdentifier, SIGKILL)
+        var deadline = clock.now.advanced(by: .milliseconds(300))
+        while master.isRunning && clock.now < deadline { usleep(5_000) }
+        // Spawned from the test process, the master may inherit a signal mask that holds SIGTERM
+        // back; SIGKILL cannot be held back, and Dovecot's children exit when their master dies.
+        // The pid file names the real master (it may differ from the process we spawned).
+        let pidText = (try? String(contentsOfFile: "\(self.directory.path)/run/master.pid", encoding: .utf8)) ?? ""
+        let pid = Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? master.processIdentifier
+        // Its children (imap, imap-login, auth) would keep serving open connections: kill them too,
+        // so that clients see the outage.
+        for child in Self.descendants(of: pid) { kill(child, SIGKILL) }
+        kill(pid, SIGKILL)
+        if master.isRunning { kill(master.processIdentifier, SIGKILL) }
+        deadline = clock.now.advanced(by: .seconds(10))
+        while Self.isAlive(pid) && clock.now < deadline { usleep(5_000) }
+        if Self.isAlive(pid) {
             throw TestSupportError("dovecot did not stop within 10 s: \(self.log)")
         }
         // Its children (imap, imap-login) end with it; wait until the port is really closed.
         while LoopbackPort.canConnect(self.plainPort) && clock.now < deadline { usleep(10_000) }
+        try? FileManager.default.removeItem(atPath: "\(self.directory.path)/run/master.pid")
+    }
+
+    /// Every process below `pid`, read from /proc.
+    private static func descendants(of pid: Int32) -> [Int32] {
+        var parents: [Int32: Int32] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { parents[child] = parent }
+        }
+        var result: [Int32] = []
+        var frontier = [pid]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            result += children
+            frontier += children
+        }
+        return result
+    }
+
+    /// False once the process is gone or a zombie (dead, not yet reaped by Foundation).
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
 
     /// The server's log, for failure messages.
@@ -201,7 +242,8 @@ public final class Dovecot: @unchecked Sendable {
         guard let line = result.stdout.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("flags:") }) else {
             throw TestSupportError("no message with UID \(uid) in \(mailbox): \(result.stdout)")
         }
-        return Set(line.dropFirst("flags:".count).split(separator: " ").map(String.init))
+        // \\Recent is per-session state, not a stored flag.
+        return Set(line.dropFirst("flags:".count).split(separator: " ").map(String.init)).subtracting(["\\Recent"])
     }
 
     /// Stops the server and removes its files.
