@@ -74,7 +74,8 @@ struct IMAPResponseParser {
     /// Hands received bytes to the parser.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         self.compact()
-        self.buffer.append(contentsOf: bytes)
+        // A typed buffer takes Array's memcpy path; a raw one is appended byte by byte.
+        self.buffer.append(contentsOf: bytes.bindMemory(to: UInt8.self))
     }
 
     mutating func append(_ bytes: [UInt8]) {

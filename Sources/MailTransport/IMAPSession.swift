@@ -87,6 +87,9 @@ public final class IMAPSession: @unchecked Sendable {
     private func run<T: Sendable>(_ body: @escaping @Sendable () throws(TransportError) -> T) async throws(TransportError)
         -> T
     {
+        // The queue job resets the wake pipe when it starts: a task cancelled before that point
+        // is caught here instead.
+        if Task.isCancelled { throw TransportError(.cancelled, "the IMAP operation was cancelled") }
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in

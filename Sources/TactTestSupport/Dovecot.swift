@@ -224,8 +224,10 @@ public final class Dovecot: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: cur, withIntermediateDirectories: true)
         for i in 0..<count {
             let bytes = body(i)
-            // Zero-padded so that name order is delivery order.
-            let name = String(format: "1700000000.M%09dP1.tact,S=%d:2,", i, bytes.count)
+            // Zero-padded so that name order is delivery order. W= is the CRLF size, as Dovecot
+            // itself writes it, so RFC822.SIZE needs no reading of the file.
+            let lineFeeds = bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            let name = String(format: "1700000000.M%09dP1.tact,S=%d,W=%d:2,", i, bytes.count, bytes.count + lineFeeds)
             guard FileManager.default.createFile(atPath: "\(cur)/\(name)", contents: Data(bytes)) else {
                 throw TestSupportError("cannot write \(cur)/\(name)")
             }
