@@ -17,13 +17,7 @@ struct MailboxCommand: AsyncParsableCommand {
         var configFile: String?
 
         func run() async throws {
-            let configuration: TactConfiguration
-            do {
-                configuration = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
-                    .configuration
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let configuration = try loadConfiguration(self.configFile)
             var failures = 0
             for mailbox in configuration.mailboxes {
                 let session = IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials)

@@ -18,16 +18,8 @@ extension Queue {
         @Argument(help: "The draft's id.") var id: Int64
 
         func run() throws {
-            let configuration: TactConfiguration
-            do {
-                configuration = try TactConfiguration.load(explicitPath: self.location.configFile, environment: ProcessInfo.processInfo.environment)
-                    .configuration
-            } catch {
-                throw CLIError("\(error)")
-            }
-            guard let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"],
-                !editor.isEmpty
-            else { throw CLIError("set $EDITOR (or $VISUAL) to your editor, e.g. EDITOR=nano tact queue edit \(self.id)") }
+            let configuration = try loadConfiguration(self.location.configFile)
+            let editor = try editorCommand(for: "tact queue edit \(self.id)")
             let store = try self.location.open()
             guard let draft = try store.draft(id: self.id), let stored = try store.message(rowID: draft.messageRowID) else {
                 throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")

@@ -23,13 +23,7 @@ extension Queue {
         @Argument(help: "The right category, e.g. refund.") var category: String
 
         func run() throws {
-            let configuration: TactConfiguration
-            do {
-                configuration = try TactConfiguration.load(explicitPath: self.location.configFile, environment: ProcessInfo.processInfo.environment)
-                    .configuration
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let configuration = try loadConfiguration(self.location.configFile)
             let store = try self.location.open()
             guard let draft = try store.draft(id: self.id), let stored = try store.message(rowID: draft.messageRowID) else {
                 throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")

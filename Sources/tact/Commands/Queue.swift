@@ -24,14 +24,7 @@ struct Queue: ParsableCommand {
 
         func open() throws -> SQLiteStore {
             var path = self.storePath
-            if path == nil {
-                do {
-                    path = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
-                        .configuration.daemon.storePath
-                } catch {
-                    throw CLIError("\(error)")
-                }
-            }
+            if path == nil { path = try loadConfiguration(self.configFile).daemon.storePath }
             return try StoreLocation(path: path).open()
         }
     }

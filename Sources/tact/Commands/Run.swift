@@ -37,13 +37,7 @@ struct Run: AsyncParsableCommand {
             }
             backfillSince = date
         }
-        let configuration: TactConfiguration
-        do {
-            configuration = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
-                .configuration
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let configuration = try loadConfiguration(self.configFile)
         let shared: Pipeline.Shared
         let store: SQLiteStore
         do {

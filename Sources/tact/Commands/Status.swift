@@ -49,13 +49,7 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        let configuration: TactConfiguration
-        do {
-            configuration = try TactConfiguration.load(explicitPath: self.configFile, environment: ProcessInfo.processInfo.environment)
-                .configuration
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let configuration = try loadConfiguration(self.configFile)
         let path = self.storePath ?? configuration.daemon.storePath
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("there is no Tact database at \(path): run `tact run --once` first, or pass --store")

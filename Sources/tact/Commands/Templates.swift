@@ -148,9 +148,7 @@ struct Templates: ParsableCommand {
             guard FileManager.default.fileExists(atPath: target) else {
                 throw CLIError("there is no template \(target): `tact templates list` shows the names")
             }
-            guard let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"],
-                !editor.isEmpty
-            else { throw CLIError("set $EDITOR (or $VISUAL) to your editor, e.g. EDITOR=nano tact templates edit \(self.name)") }
+            let editor = try editorCommand(for: "tact templates edit \(self.name)")
             // Work on a copy inside a scratch folder that mirrors the templates, so the check sees the
             // edited template together with all the others.
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tact-edit-\(getpid())").path
