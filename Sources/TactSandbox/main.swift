@@ -27,34 +27,8 @@ do {
     for mail in mails {
         try dovecot.deliver(Array(try Data(contentsOf: URL(fileURLWithPath: mailDirectory + "/" + mail))))
     }
-    try dovecot.password.write(toFile: directory + "/imap-password", atomically: true, encoding: .utf8)
-    let config = """
-        # Written by tact-sandbox for the demo: a throwaway Dovecot and SMTP sink on loopback.
-        [smtp]
-        host = "127.0.0.1"
-        port = \(sink.port)
-        security = "plain"
-
-        [[mailbox]]
-        name = "support"
-        host = "127.0.0.1"
-        port = \(dovecot.plainPort)
-        security = "plain"
-        user = "\(dovecot.user)"
-        password_file = "\(directory)/imap-password"
-        own_addresses = ["support@shop.example"]
-        agent_name = "Marta Keller"
-        team_name = "Shop Support"
-
-        [drafting]
-        templates_dir = "\(repository)/templates"
-        rules_file = "\(repository)/config/courtesy.toml"
-        time_zone = "Europe/London"
-
-        [daemon]
-        state_dir = "\(directory)/state"
-        """
-    try config.write(toFile: directory + "/tact.toml", atomically: true, encoding: .utf8)
+    try writeTactConfiguration(in: directory + "/state", dovecot: dovecot, sink: sink, repository: repository)
+    try FileManager.default.moveItem(atPath: directory + "/state/tact.toml", toPath: directory + "/tact.toml")
     FileManager.default.createFile(atPath: directory + "/ready", contents: Data(
         "imap 127.0.0.1:\(dovecot.plainPort) smtp 127.0.0.1:\(sink.port) mails \(mails.count)\n".utf8))
     print("sandbox: Dovecot on 127.0.0.1:\(dovecot.plainPort), SMTP sink on 127.0.0.1:\(sink.port), \(mails.count) mails delivered")

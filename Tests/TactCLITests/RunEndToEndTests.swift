@@ -7,31 +7,8 @@ import Testing
 @Suite struct RunEndToEndTests {
     /// A configuration for `dovecot` and `sink`, with its state in `directory`.
     func writeConfig(_ directory: TemporaryDirectory, _ dovecot: Dovecot, _ sink: SMTPSink?, password: String? = nil) throws -> String {
-        let secret = directory.url.appendingPathComponent("imap-password").path
-        try (password ?? dovecot.password).write(toFile: secret, atomically: true, encoding: .utf8)
-        let smtp = sink.map { "[smtp]\nhost = \"127.0.0.1\"\nport = \($0.port)\nsecurity = \"plain\"\n" } ?? ""
-        let config = """
-            \(smtp)
-            [[mailbox]]
-            name = "support"
-            host = "127.0.0.1"
-            port = \(dovecot.plainPort)
-            security = "plain"
-            user = "\(dovecot.user)"
-            password_file = "\(secret)"
-            own_addresses = ["support@shop.example"]
-            agent_name = "Marta Keller"
-
-            [drafting]
-            templates_dir = "\(repositoryRoot.path)/templates"
-            rules_file = "\(repositoryRoot.path)/config/courtesy.toml"
-
-            [daemon]
-            state_dir = "\(directory.path)"
-            """
-        let path = directory.url.appendingPathComponent("tact.toml").path
-        try config.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try writeTactConfiguration(
+            in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path, password: password)
     }
 
     func mail(_ name: String) throws -> [UInt8] {
