@@ -99,3 +99,26 @@ import Testing
         #expect(error("[[mailbox]]\nname = \"x\"\nhost = \"h\"\nuser = \"u\"\npassword_file = \"/p\"\nown_addresses = [\"a@b.c\"]\nreply_from = \"not an address\"")?.keyPath == "mailbox[2].reply_from")
     }
 }
+
+@Suite struct ShippedConfigDocumentsEveryKeyTests {
+    /// config/tact.toml is the one place where every key is named and explained: each key the
+    /// parser accepts appears there, set or commented out.
+    @Test func everyAcceptedKeyIsInTheShippedFile() throws {
+        let text = try String(contentsOfFile: DraftingConfigurationTests.shipped, encoding: .utf8)
+        let keys = Set(
+            ConfigurationParser.mailboxKeys + ConfigurationParser.smtpKeys + ConfigurationParser.draftingKeys
+                + ConfigurationParser.daemonKeys + ConfigurationParser.weekdays)
+            .subtracting(["smtp", "business_hours", "response_targets"])  // tables, checked below
+        for key in keys.sorted() {
+            let named = text.split(separator: "\n").contains { line in
+                let trimmed = line.drop { $0 == "#" || $0 == " " }
+                return trimmed.hasPrefix("\(key) ") || trimmed.hasPrefix("\(key)=")
+            }
+            #expect(named, "config/tact.toml does not name the key \(key)")
+        }
+        for table in ["[smtp]", "[[mailbox]]", "[mailbox.smtp]", "[drafting]", "[drafting.business_hours]",
+                      "[drafting.response_targets]", "[daemon]"] {
+            #expect(text.contains(table), "config/tact.toml does not show \(table)")
+        }
+    }
+}
