@@ -17,6 +17,8 @@ public struct FetchedMessage: Sendable, Equatable {
     public var uid: UInt32
     public var bytes: [UInt8]
     public var flags: Set<String>
+    /// When the server received it (`INTERNALDATE`), if the server said.
+    public var internalDate: Date?
 }
 
 /// A message that was not fetched because it is larger than the limit.
@@ -269,11 +271,11 @@ public final class IMAPSession: @unchecked Sendable {
                 guard !batch.isEmpty else { return }
                 connection.parser.maxLiteralSize = max(maxSize, 1) + 1024
                 let (untagged, _) = try connection.checked(
-                    "UID FETCH \(IMAPSyntax.uidSet(batch)) (UID FLAGS BODY.PEEK[])", what: "fetch messages")
+                    "UID FETCH \(IMAPSyntax.uidSet(batch)) (UID FLAGS INTERNALDATE BODY.PEEK[])", what: "fetch messages")
                 var got: [FetchedMessage] = []
                 for item in untagged.compactMap(FetchItems.init) {
                     if let uid = item.uid, let body = item.body {
-                        got.append(FetchedMessage(uid: uid, bytes: body, flags: item.flags ?? []))
+                        got.append(FetchedMessage(uid: uid, bytes: body, flags: item.flags ?? [], internalDate: item.internalDate))
                     }
                 }
                 result.messages += got.sorted { $0.uid < $1.uid }

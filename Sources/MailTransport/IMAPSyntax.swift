@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns caller-supplied values into IMAP syntax, refusing anything that could end a command
 /// early: a CR or LF in a mailbox name or flag must never reach the wire as a new command.
 enum IMAPSyntax {
@@ -98,6 +100,7 @@ struct FetchItems {
     var size: Int?
     var flags: Set<String>?
     var body: [UInt8]?
+    var internalDate: Date?
 
     init?(_ response: IMAPResponse) {
         guard case .message(_, "FETCH", let values) = response, let items = values.first?.list else { return nil }
@@ -110,9 +113,43 @@ struct FetchItems {
             case "RFC822.SIZE": self.size = value.number.flatMap { Int(exactly: $0) }
             case "FLAGS": self.flags = Set((value.list ?? []).compactMap(\.atom))
             case "BODY[]": self.body = value.bytes ?? []
+            case "INTERNALDATE": self.internalDate = value.bytes.flatMap { IMAPSyntax.internalDate(String(decoding: $0, as: UTF8.self)) }
             default: break
             }
             i += 2
         }
+    }
+}
+
+extension IMAPSyntax {
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// Reads an INTERNALDATE (`date-time` of RFC 3501: `"17-Jul-1996 02:44:25 -0700"`, the day
+    /// possibly space-padded). Nil for anything else: the caller then uses the time it fetched.
+    static func internalDate(_ text: String) -> Date? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
+        guard parts.count == 3 else { return nil }
+        let day = parts[0].split(separator: "-")
+        let time = parts[1].split(separator: ":")
+        let zone = parts[2]
+        guard day.count == 3, time.count == 3, zone.count == 5, let sign = zone.first, sign == "+" || sign == "-",
+            let dayOfMonth = Int(day[0]), (1...31).contains(dayOfMonth),
+            let month = Self.months.firstIndex(of: day[1].lowercased()), let year = Int(day[2]), (1900...9999).contains(year),
+            let hour = Int(time[0]), (0...23).contains(hour), let minute = Int(time[1]), (0...59).contains(minute),
+            let second = Int(time[2]), (0...60).contains(second),
+            let zoneHours = Int(zone.dropFirst().prefix(2)), let zoneMinutes = Int(zone.suffix(2))
+        else { return nil }
+        var components = DateComponents()
+        components.calendar = Calendar(identifier: .gregorian)
+        components.timeZone = TimeZone(secondsFromGMT: 0)
+        components.year = year
+        components.month = month + 1
+        components.day = dayOfMonth
+        components.hour = hour
+        components.minute = minute
+        components.second = second
+        guard let utc = components.date else { return nil }
+        let offset = (zoneHours * 3600 + zoneMinutes * 60) * (sign == "-" ? -1 : 1)
+        return utc.addingTimeInterval(TimeInterval(-offset))
     }
 }

@@ -35,6 +35,11 @@ import Testing
             #expect(result.messages.map(\.uid) == [1, 2])
             #expect(result.messages.first?.bytes == big)
             #expect(result.messages.last?.bytes == testMessage("small"))
+            // INTERNALDATE: when Dovecot took the message in, i.e. moments ago.
+            for message in result.messages {
+                let age = try #require(message.internalDate).timeIntervalSinceNow
+                #expect(abs(age) < 300, "INTERNALDATE \(String(describing: message.internalDate))")
+            }
             // Checked by Dovecot itself, not by our client: BODY.PEEK left \Seen alone.
             #expect(try !dovecot.flags(uid: 1).contains("\\Seen"))
             #expect(try !dovecot.flags(uid: 2).contains("\\Seen"))
