@@ -15,6 +15,7 @@ struct ConfigurationParser {
     static let mailboxKeys =
         ["name"] + endpointKeys + [
             "folder", "own_addresses", "max_message_bytes", "smtp", "agent_name", "team_name", "signature", "reply_from",
+            "mode", "mark_queued", "drafts_folder", "auto_min_confidence",
         ]
     static let smtpKeys = endpointKeys + ["envelope_sender"]
 
@@ -111,10 +112,35 @@ struct ConfigurationParser {
                 .invalidValue, "reply_from", "\"\(replyFrom)\" is not a plain e-mail address",
                 fix: "write it as local@domain")
         }
-        return MailboxConfiguration(
+        let modeText = try reader.string("mode") ?? ReplyMode.review.rawValue
+        guard let mode = ReplyMode(rawValue: modeText) else {
+            throw reader.error(
+                .invalidValue, "mode", "\"\(modeText)\" is not a mode",
+                fix: "use \"review\" (queue only), \"drafts-folder\" (also APPEND drafts to the Drafts folder) or \"auto\"")
+        }
+        let draftsFolder = try reader.string("drafts_folder") ?? "Drafts"
+        guard !draftsFolder.isEmpty, !draftsFolder.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            throw reader.error(
+                .invalidValue, "drafts_folder", "is empty or holds a line break", fix: "give a folder name, e.g. \"Drafts\"")
+        }
+        var autoMinConfidence = MailboxConfiguration.defaultAutoMinConfidence
+        if let value = try reader.double("auto_min_confidence") {
+            guard (0.5...1.0).contains(value) else {
+                throw reader.error(
+                    .invalidValue, "auto_min_confidence", "\(value) is out of range",
+                    fix: "use a number between 0.5 and 1.0 (default 0.85)")
+            }
+            autoMinConfidence = value
+        }
+        var result = MailboxConfiguration(
             name: name, endpoint: endpoint, credentials: credentials, folder: folder, ownAddresses: ownAddresses,
             maxMessageBytes: maxBytes, smtp: smtp, agentName: agentName, teamName: teamName,
             signature: try reader.string("signature") ?? "", replyFrom: replyFrom)
+        result.mode = mode
+        result.markQueued = try reader.bool("mark_queued") ?? false
+        result.draftsFolder = draftsFolder
+        result.autoMinConfidence = autoMinConfidence
+        return result
     }
 
     private func smtp(_ reader: TableReader, defaultSender: String) throws(ConfigurationError) -> SMTPConfiguration {

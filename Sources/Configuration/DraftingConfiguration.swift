@@ -53,8 +53,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var senderWindowHours: Int
     /// At most this many acknowledgements per mailbox per hour.
     public var hourlyCap: Int
-    /// How often to check mailboxes whose server has no IDLE.
+    /// How often to check mailboxes whose server has no IDLE (or when `use_idle` is off).
     public var pollIntervalSeconds: Int
+    /// Wait for mail with IDLE where the server offers it (default); off: poll every interval.
+    public var useIdle = true
 
     public init(
         stateDirectory: String = "/var/lib/tact", senderWindowHours: Int = 24, hourlyCap: Int = 200,
@@ -74,7 +76,7 @@ extension ConfigurationParser {
     static let draftingKeys = [
         "templates_dir", "rules_file", "customers_file", "time_zone", "business_hours", "holidays", "response_targets",
     ]
-    static let daemonKeys = ["state_dir", "sender_window_hours", "hourly_cap", "poll_interval_seconds"]
+    static let daemonKeys = ["state_dir", "sender_window_hours", "hourly_cap", "poll_interval_seconds", "use_idle"]
     static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
     /// The configuration file's folder: relative paths in the file are relative to it.
@@ -186,8 +188,9 @@ extension ConfigurationParser {
         result.senderWindowHours = try positive("sender_window_hours", 0...8760, "use 0 to 8760 hours (default 24)")
             ?? result.senderWindowHours
         result.hourlyCap = try positive("hourly_cap", 1...100_000, "use 1 to 100000 (default 200)") ?? result.hourlyCap
-        result.pollIntervalSeconds = try positive("poll_interval_seconds", 5...3600, "use 5 to 3600 seconds (default 60)")
+        result.pollIntervalSeconds = try positive("poll_interval_seconds", 1...3600, "use 1 to 3600 seconds (default 60)")
             ?? result.pollIntervalSeconds
+        result.useIdle = try reader.bool("use_idle") ?? result.useIdle
         return result
     }
 }

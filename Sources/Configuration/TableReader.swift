@@ -82,6 +82,14 @@ struct TableReader {
         return int
     }
 
+    /// A number; an integer is taken as well (`1` for `1.0`).
+    func double(_ key: String) throws(ConfigurationError) -> Double? {
+        guard let value = self.value(key) else { return nil }
+        if let double = value.double { return double }
+        if let int = value.int { return Double(int) }
+        throw self.wrongType(key, expected: "a number", example: "\(key) = 0.85 (no quotes)", found: value.type)
+    }
+
     func bool(_ key: String) throws(ConfigurationError) -> Bool? {
         guard let value = self.value(key) else { return nil }
         guard let bool = value.bool else {

@@ -146,6 +146,19 @@ public struct MailboxConfiguration: Sendable, Equatable {
     public var signature: String
     /// The address replies come from (default: the first own address).
     public var replyFrom: String
+    /// What happens to a draft: queued for review, also put in the Drafts folder, or sent when sure.
+    public var mode: ReplyMode = .review
+    /// Keyword the original `$TactQueued` on the server when its draft is queued.
+    public var markQueued = false
+    /// The folder drafts are APPENDed to in mode `drafts-folder`.
+    public var draftsFolder = "Drafts"
+    /// In mode `auto`, a draft is sent without review only when the classifier is at least this sure
+    /// and no finding is at warning level or above.
+    public var autoMinConfidence = MailboxConfiguration.defaultAutoMinConfidence
+
+    public static let defaultAutoMinConfidence = 0.85
+    /// The keyword set on originals when `mark_queued` is on.
+    public static let queuedKeyword = "$TactQueued"
 
     public init(
         name: String, endpoint: ServerEndpoint, credentials: Credentials, folder: String = "INBOX",
@@ -168,6 +181,17 @@ public struct MailboxConfiguration: Sendable, Equatable {
 
     /// 25 MB, the default `max_message_bytes`.
     public static let defaultMaxMessageBytes = 25 * 1024 * 1024
+}
+
+/// What Tact does with a mailbox's drafts.
+public enum ReplyMode: String, Sendable, Equatable, CaseIterable {
+    /// Queue only; people approve each reply (the default).
+    case review
+    /// Queue, and APPEND each draft to the server's Drafts folder so agents can review in their mail client.
+    case draftsFolder = "drafts-folder"
+    /// Send without review when the draft has no finding at warning or above and the classifier is
+    /// sure enough; otherwise queue. A paused mailbox sends nothing by itself.
+    case auto
 }
 
 /// Where and how replies are submitted.

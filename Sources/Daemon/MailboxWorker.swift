@@ -15,16 +15,26 @@ public struct MailboxPass: Sendable, Equatable {
     public var baselined = false
     /// True when UIDVALIDITY changed since the last pass and the mailbox was read again.
     public var resynchronised = false
+    /// Server steps (keywords, APPENDs to Drafts) done after the pass, and those that failed.
+    public var steps = ServerSteps.Report()
+    /// Why the server steps could not run at all this time (they stay pending).
+    public var stepsError: String?
+
+    public var processed: Int { self.outcomes.values.reduce(0, +) }
 }
 
 /// The daemon's work on one mailbox: remember where the mailbox stood on the very first start,
 /// then on every pass fetch the UIDs above the high-water mark (never setting \Seen), process
 /// each message exactly once, and move the mark forward batch by batch.
+///
+/// A cancelled task (SIGTERM, a reload) stops between two messages: the message in hand is
+/// finished and recorded, never cut off halfway.
 public struct MailboxWorker: Sendable {
     public let configuration: MailboxConfiguration
     public let processor: MessageProcessor
     public let session: IMAPSession
     public var batchSize = 200
+    private var log: EventLog? { self.processor.log }
 
     public init(configuration: MailboxConfiguration, processor: MessageProcessor, session: IMAPSession) {
         self.configuration = configuration
@@ -39,12 +49,20 @@ public struct MailboxWorker: Sendable {
     ///   of only mail that arrives later.
     public func pass(now: @Sendable () -> Date, backfillSince: Date? = nil) async throws -> MailboxPass {
         do {
-            return try await self.passUnrecorded(now: now, backfillSince: backfillSince)
+            var pass = try await self.passUnrecorded(now: now, backfillSince: backfillSince)
+            do {
+                pass.steps = try await ServerSteps(mailbox: self.configuration, store: self.store).run(now: now())
+            } catch {
+                pass.stepsError = "\(error)"
+            }
+            return pass
         } catch {
-            var state = try self.store.mailboxState(self.configuration.name)
-                ?? MailboxState(mailbox: self.configuration.name, uidValidity: 0, lastUID: 0, baselineAt: now())
-            state.lastError = "\(error)"
-            try? self.store.save(state)
+            if !(error is CancellationError) {
+                var state = try self.store.mailboxState(self.configuration.name)
+                    ?? MailboxState(mailbox: self.configuration.name, uidValidity: 0, lastUID: 0, baselineAt: now())
+                state.lastError = "\(error)"
+                try? self.store.save(state)
+            }
             throw error
         }
     }
@@ -52,56 +70,75 @@ public struct MailboxWorker: Sendable {
     private func passUnrecorded(now: @Sendable () -> Date, backfillSince: Date?) async throws -> MailboxPass {
         let status = try await self.session.select(self.configuration.folder, readOnly: true)
         var pass = MailboxPass(mailbox: self.configuration.name, uidValidity: status.uidValidity, messageCount: status.messageCount)
+        let highest = status.uidNext > 0 ? status.uidNext - 1 : 0
         var state: MailboxState
         if let known = try self.store.mailboxState(self.configuration.name), known.uidValidity != 0 {
             state = known
             if state.uidValidity != status.uidValidity {
                 // The mailbox was rebuilt: its UIDs mean nothing now. Read it again from the start;
-                // mail handled before is recognised by its Message-ID, older mail by its date.
+                // mail handled before is recognised by its Message-ID, older mail by its date. The
+                // resync mark is saved first, so an interrupted resync resumes with the same rules.
                 state.uidValidity = status.uidValidity
                 state.lastUID = 0
+                state.resyncUntilUID = highest
+                try self.store.save(state)
                 pass.resynchronised = true
+                self.log?.log(.warning, "uidvalidity-changed", ["mailbox": self.configuration.name, "uidvalidity": "\(status.uidValidity)"])
             }
         } else if let backfillSince {
-            state = MailboxState(mailbox: self.configuration.name, uidValidity: status.uidValidity, lastUID: 0, baselineAt: backfillSince)
+            state = MailboxState(
+                mailbox: self.configuration.name, uidValidity: status.uidValidity, lastUID: 0, baselineAt: backfillSince,
+                resyncUntilUID: highest)
+            try self.store.save(state)
         } else {
             // First start: remember where the mailbox stands; nothing already there is answered.
             state = MailboxState(
-                mailbox: self.configuration.name, uidValidity: status.uidValidity,
-                lastUID: status.uidNext > 0 ? status.uidNext - 1 : 0, baselineAt: now(), lastCheckAt: now())
+                mailbox: self.configuration.name, uidValidity: status.uidValidity, lastUID: highest, baselineAt: now(),
+                lastCheckAt: now())
             try self.store.save(state)
             pass.baselined = true
             return pass
         }
-        // Dates are looked at only when reading a mailbox from its start (a backfill, or a rebuilt
-        // mailbox): mail above the high-water mark is new, whatever its Date header says.
-        let readingFromStart = pass.resynchronised || state.lastUID == 0 && backfillSince != nil
-        let notBefore = readingFromStart ? state.baselineAt : nil
         let uids = try await self.session.uids(above: state.lastUID).sorted()
         for start in stride(from: 0, to: uids.count, by: self.batchSize) {
             let batch = Array(uids[start..<min(start + self.batchSize, uids.count)])
             let fetched = try await self.session.fetch(uids: batch, maxSize: self.configuration.maxMessageBytes)
             for message in fetched.messages {
+                // Stop between two messages, never inside one.
+                if Task.isCancelled { throw CancellationError() }
                 let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: message.uid)
+                // Dates are looked at only for mail that was there when a mailbox was read from its
+                // start (a backfill, or a rebuilt mailbox): mail above that mark is new, whatever
+                // its Date header says.
+                let notBefore = message.uid <= state.resyncUntilUID ? state.baselineAt : nil
                 let clock = now()
                 let result = try self.processor.process(
-                    Data(message.bytes), at: location, arrival: clock, now: clock, notBefore: notBefore)
-                if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
+                    Data(message.bytes), at: location, arrival: message.internalDate ?? clock, now: clock,
+                    notBefore: notBefore)
+                pass.count(result)
             }
             for oversize in fetched.oversize {
                 let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: oversize.uid)
                 let result = try self.processor.recordOversize(
                     at: location, size: oversize.size, limit: self.configuration.maxMessageBytes, now: now())
-                if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
+                pass.count(result)
             }
             // Every message of the batch is recorded: move the mark (a crash before this only
             // means the batch is looked at again, and each message is found already recorded).
             state.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
+            if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
             try self.store.save(state)
         }
+        if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
         state.lastCheckAt = now()
         state.lastError = nil
         try self.store.save(state)
         return pass
+    }
+}
+
+extension MailboxPass {
+    mutating func count(_ result: ProcessResult) {
+        if case .recorded(let outcome, _, _, _) = result { self.outcomes[outcome, default: 0] += 1 }
     }
 }

@@ -38,6 +38,13 @@ public struct MessageProcessor: Sendable {
     public var drafter: Drafter
     public var policy: AcknowledgementPolicy
     public let store: any MessageStore
+    /// Server steps recorded with every queued draft (a keyword on the original, an APPEND to Drafts).
+    public var draftSteps: [ServerStepKind] = []
+    /// When set (mode `auto`), a draft this sure and without findings at warning or above is
+    /// approved for sending at once, unless the mailbox is paused.
+    public var autoApproveAt: Double?
+    /// Where each recorded message is logged (one line, with its Message-ID); nil logs nothing.
+    public var log: EventLog?
 
     public init(
         parser: MailParser = MailParser(), suppression: SuppressionPolicy, classifier: Classifier, drafter: Drafter,
@@ -62,7 +69,32 @@ public struct MessageProcessor: Sendable {
             subject: nil, receivedAt: now, outcome: .unreadable, reason: reason)
         switch try self.store.record(incoming, draft: nil, actor: "daemon") {
         case .alreadyRecorded: return .alreadyProcessed
-        case .recorded(let row, _): return .recorded(outcome: .unreadable, messageRow: row, draftID: nil, reason: reason)
+        case .recorded(let row, _):
+            self.log?.log(
+                .warning, "message",
+                ["mailbox": location.mailbox, "uid": "\(location.uid)", "id": "\(row)", "outcome": "unreadable", "reason": reason])
+            return .recorded(outcome: .unreadable, messageRow: row, draftID: nil, reason: reason)
+        }
+    }
+
+    /// Mode `auto`: approves a fresh draft for the outbox when every condition holds; otherwise it
+    /// stays queued for a person. A separate commit after the record: a crash in
+    /// between leaves the draft queued for a person, the safe side.
+    private func autoApprove(
+        _ draftID: Int64, mailbox: String, threshold: Double, confidence: Double, uncertain: Bool, worst: Severity?
+    ) throws {
+        var holds: [String] = []
+        if let pause = try self.store.pause(holding: mailbox) {
+            holds.append("the mailbox is paused (by \(pause.actor))")
+        }
+        if uncertain || confidence < threshold {
+            holds.append("confidence \(String(format: "%.2f", confidence)) is below \(String(format: "%.2f", threshold))")
+        }
+        if let worst, worst >= .warning { holds.append("a finding at \(worst.rawValue) level") }
+        if holds.isEmpty {
+            try self.store.transition(
+                draft: draftID, from: .queued, to: .approved, actor: "auto",
+                reason: "mode auto: confidence \(String(format: "%.2f", confidence)), no finding at warning or above")
         }
     }
 
@@ -78,9 +110,14 @@ public struct MessageProcessor: Sendable {
             return .alreadyProcessed
         }
         func record(_ incoming: IncomingMessage, _ draft: NewDraft?) throws -> ProcessResult {
-            switch try self.store.record(incoming, draft: draft, actor: "daemon") {
+            switch try self.store.record(incoming, draft: draft, steps: draft == nil ? [] : self.draftSteps, actor: "daemon") {
             case .alreadyRecorded: return .alreadyProcessed
             case .recorded(let row, let draftID):
+                self.log?.log(
+                    .info, "message",
+                    ["mailbox": location.mailbox, "uid": "\(location.uid)", "id": "\(row)", "message-id": incoming.messageID,
+                     "outcome": incoming.outcome.rawValue, "draft": draftID.map { "\($0)" }, "category": incoming.category,
+                     "reason": incoming.reason])
                 return .recorded(outcome: incoming.outcome, messageRow: row, draftID: draftID, reason: incoming.reason)
             }
         }
@@ -140,12 +177,18 @@ public struct MessageProcessor: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             let findings = String(decoding: (try? encoder.encode(draft.findings)) ?? Data("[]".utf8), as: UTF8.self)
             let reason = classification.uncertain ? "uncertain: \(classification.uncertainReasons.joined(separator: "; "))" : nil
-            return try record(
+            let result = try record(
                 incoming(message, .drafted, reason: reason, category: category, confidence: classification.confidence),
                 NewDraft(
                     template: draft.template, subject: draft.subject, body: draft.body, findingsJSON: findings,
                     promisedBy: draft.promisedBy, replyMessageID: draft.messageID, recipient: draft.to.address,
                     recipientName: draft.to.name, inReplyTo: draft.inReplyTo, references: draft.references))
+            if let threshold = self.autoApproveAt, case .recorded(_, _, let draftID?, _) = result {
+                try self.autoApprove(
+                    draftID, mailbox: location.mailbox, threshold: threshold, confidence: classification.confidence,
+                    uncertain: classification.uncertain, worst: draft.findings.map(\.severity).max())
+            }
+            return result
         }
     }
 }

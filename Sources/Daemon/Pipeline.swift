@@ -77,7 +77,7 @@ public enum Pipeline {
         for mailbox: MailboxConfiguration, configuration: TactConfiguration, shared: Shared, store: any MessageStore
     ) throws -> MessageProcessor {
         let daemon = configuration.daemon
-        return MessageProcessor(
+        var processor = MessageProcessor(
             parser: MailParser(limits: {
                 var limits = ParseLimits.default
                 limits.maxBytes = mailbox.maxMessageBytes
@@ -88,5 +88,9 @@ public enum Pipeline {
             drafter: try Self.drafter(for: mailbox, configuration: configuration, shared: shared),
             policy: AcknowledgementPolicy(senderWindow: .seconds(daemon.senderWindowHours * 3600), hourlyCap: daemon.hourlyCap),
             store: store)
+        if mailbox.markQueued { processor.draftSteps.append(.keyword(MailboxConfiguration.queuedKeyword)) }
+        if mailbox.mode == .draftsFolder { processor.draftSteps.append(.appendDraft(folder: mailbox.draftsFolder)) }
+        if mailbox.mode == .auto { processor.autoApproveAt = mailbox.autoMinConfidence }
+        return processor
     }
 }

@@ -21,6 +21,21 @@ enum IMAPSyntax {
         return quoted + "\""
     }
 
+    /// A search value as a quoted string: printable ASCII only (a Message-ID is), so nothing can
+    /// end the command early or need a literal.
+    static func quoted(_ value: String) throws(TransportError) -> String {
+        guard !value.isEmpty, value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw TransportError(
+                .protocolViolation, "the search value \(value.debugDescription) is empty or not printable ASCII")
+        }
+        var quoted = "\""
+        for character in value {
+            if character == "\"" || character == "\\" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        return quoted + "\""
+    }
+
     /// RFC 3501 modified UTF-7: printable ASCII as is (`&` as `&-`), other runs as `&` + modified
     /// base64 of UTF-16 + `-`.
     static func modifiedUTF7(_ text: String) -> String {

@@ -7,7 +7,9 @@ public protocol MessageStore: Sendable {
     /// Records an incoming message and, if given, its draft, in one transaction with their audit
     /// rows. Recording the same (mailbox, UIDVALIDITY, UID) twice writes nothing the second time:
     /// this is what makes processing exactly-once across crashes.
-    func record(_ message: IncomingMessage, draft: NewDraft?, actor: String) throws -> RecordResult
+    /// `steps` are server steps to do after the commit (a keyword, an APPEND to Drafts), recorded in
+    /// the same transaction so that a crash before they are done leaves them pending.
+    func record(_ message: IncomingMessage, draft: NewDraft?, steps: [ServerStepKind], actor: String) throws -> RecordResult
 
     /// Whether (mailbox, UIDVALIDITY, UID) was recorded.
     func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool
@@ -52,6 +54,18 @@ public protocol MessageStore: Sendable {
     func draftCounts() throws -> [DraftState: Int]
     /// Counts of messages by outcome for one mailbox.
     func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int]
+
+    /// Server steps of `mailbox` not yet done, oldest first.
+    func pendingSteps(mailbox: String) throws -> [ServerStep]
+    /// Marks a step done (`error` nil) or records a failed attempt (it stays pending).
+    func finishStep(_ id: Int64, error: String?) throws
+
+    /// Pauses one mailbox (or all, `mailbox` nil). Pausing twice keeps the first pause.
+    func pause(mailbox: String?, actor: String, reason: String?) throws
+    /// Lifts the pause of one mailbox (or the global one). Returns whether there was one.
+    @discardableResult func resume(mailbox: String?, actor: String) throws -> Bool
+    /// Every pause in force.
+    func pauses() throws -> [Pause]
 }
 
 /// A new body and promise for a draft, applied together with a state change.
@@ -65,6 +79,15 @@ public struct DraftRevision: Sendable, Equatable {
 }
 
 extension MessageStore {
+    public func record(_ message: IncomingMessage, draft: NewDraft?, actor: String) throws -> RecordResult {
+        try self.record(message, draft: draft, steps: [], actor: actor)
+    }
+
+    /// The pause that holds `mailbox`: its own, or the global one.
+    public func pause(holding mailbox: String) throws -> Pause? {
+        try self.pauses().first { $0.mailbox == mailbox || $0.mailbox == nil }
+    }
+
     @discardableResult
     public func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
         throws -> StoredDraft

@@ -141,8 +141,16 @@ public struct MailboxState: Sendable, Equatable {
     public var lastCheckAt: Date?
     /// The last failure, kept until a check succeeds (shown by `tact status`).
     public var lastError: String?
+    /// While a rebuilt mailbox (new UIDVALIDITY) is read again from its start, the UIDNEXT it had
+    /// then: mail up to here is old unless proven new (its date), even if the resync is
+    /// interrupted and resumed by a later pass. 0 when no resync is under way.
+    public var resyncUntilUID: UInt32
 
-    public init(mailbox: String, uidValidity: UInt32, lastUID: UInt32, baselineAt: Date, lastCheckAt: Date? = nil, lastError: String? = nil) {
+    public init(
+        mailbox: String, uidValidity: UInt32, lastUID: UInt32, baselineAt: Date, lastCheckAt: Date? = nil,
+        lastError: String? = nil, resyncUntilUID: UInt32 = 0
+    ) {
+        self.resyncUntilUID = resyncUntilUID
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.lastUID = lastUID

@@ -13,7 +13,7 @@ import Glibc
 /// The database file is readable and writable by its owner and group only (reviewers join the
 /// service's group); SQLite gives the `-wal` and `-shm` files the same permissions.
 public final class SQLiteStore: MessageStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
@@ -134,12 +134,47 @@ public final class SQLiteStore: MessageStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-daemon: server steps, pauses, resync mark") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE server_step (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        message_row_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                        draft_id INTEGER,
+                        kind TEXT NOT NULL,
+                        argument TEXT NOT NULL,
+                        done INTEGER NOT NULL DEFAULT 0,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX server_step_pending ON server_step(done, id);
+                    CREATE TABLE pause (
+                        scope TEXT PRIMARY KEY,
+                        actor TEXT NOT NULL,
+                        reason TEXT,
+                        since REAL NOT NULL
+                    );
+                    CREATE TABLE control_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        detail TEXT
+                    );
+                    ALTER TABLE mailbox_state ADD COLUMN resync_until_uid INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
         return migrator
     }()
 
     // MARK: - Messages
 
-    public func record(_ message: IncomingMessage, draft: NewDraft?, actor: String) throws -> RecordResult {
+    public func record(_ message: IncomingMessage, draft: NewDraft?, steps: [ServerStepKind], actor: String) throws
+        -> RecordResult
+    {
         try self.pool.write { db in
             if let existing = try Int64.fetchOne(
                 db, sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
@@ -166,7 +201,10 @@ public final class SQLiteStore: MessageStore {
             try Self.audit(
                 db, actor: actor, messageRowID: messageRowID, draftID: nil, action: message.outcome.rawValue,
                 detail: message.reason)
-            guard let draft else { return .recorded(messageRowID: messageRowID, draftID: nil) }
+            guard let draft else {
+                try Self.insert(steps, db, messageRowID: messageRowID, draftID: nil, now: now)
+                return .recorded(messageRowID: messageRowID, draftID: nil)
+            }
             try db.execute(
                 sql: """
                     INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
@@ -183,6 +221,7 @@ public final class SQLiteStore: MessageStore {
             try Self.audit(
                 db, actor: actor, messageRowID: messageRowID, draftID: draftID, action: "queued",
                 detail: "template \(draft.template)")
+            try Self.insert(steps, db, messageRowID: messageRowID, draftID: draftID, now: now)
             return .recorded(messageRowID: messageRowID, draftID: draftID)
         }
     }
@@ -361,10 +400,12 @@ public final class SQLiteStore: MessageStore {
                 let validity: Int64 = row["uid_validity"]
                 let last: Int64 = row["last_uid"]
                 let checked: Double? = row["last_check_at"]
+                let resyncUntil: Int64 = row["resync_until_uid"]
                 return MailboxState(
                     mailbox: row["mailbox"], uidValidity: UInt32(truncatingIfNeeded: validity),
                     lastUID: UInt32(truncatingIfNeeded: last), baselineAt: Date(timeIntervalSince1970: row["baseline_at"]),
-                    lastCheckAt: checked.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
+                    lastCheckAt: checked.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"],
+                    resyncUntilUID: UInt32(truncatingIfNeeded: resyncUntil))
             }
         }
     }
@@ -373,15 +414,17 @@ public final class SQLiteStore: MessageStore {
         try self.pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, baseline_at, last_check_at, last_error)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, baseline_at, last_check_at, last_error,
+                                               resync_until_uid)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,
                         last_uid = excluded.last_uid, baseline_at = excluded.baseline_at,
-                        last_check_at = excluded.last_check_at, last_error = excluded.last_error
+                        last_check_at = excluded.last_check_at, last_error = excluded.last_error,
+                        resync_until_uid = excluded.resync_until_uid
                     """,
                 arguments: [
                     state.mailbox, Int64(state.uidValidity), Int64(state.lastUID), state.baselineAt.timeIntervalSince1970,
-                    state.lastCheckAt?.timeIntervalSince1970, state.lastError,
+                    state.lastCheckAt?.timeIntervalSince1970, state.lastError, Int64(state.resyncUntilUID),
                 ])
         }
     }

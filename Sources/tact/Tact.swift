@@ -23,6 +23,8 @@ struct Tact: AsyncParsableCommand {
             Lint.self,
             MailboxCommand.self,
             Queue.self,
+            PauseCommand.self,
+            ResumeCommand.self,
             Run.self,
             Status.self,
             Templates.self,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Courtesy
+import Daemon
 import Drafting
 import Foundation
 import Store
@@ -200,6 +201,7 @@ struct Queue: ParsableCommand {
             }
             try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: note, revision: revision)
             print("draft \(self.id) approved by \(self.actor.resolved)")
+            Queue.wakeOutbox(store)
         }
     }
 
@@ -249,7 +251,14 @@ struct Queue: ParsableCommand {
             }
             try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: "retry")
             print("draft \(self.id) will be sent again on the outbox's next pass")
+            Queue.wakeOutbox(store)
         }
+    }
+
+    /// Tells a running `tact run` that something is approved, so it goes out now rather than on the
+    /// outbox's next timed pass. Nothing happens when no daemon runs (`tact run --once` sends it).
+    static func wakeOutbox(_ store: SQLiteStore) {
+        ServiceLock.wakeOutbox(stateDirectory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
     }
 
     /// One state change; a lost race or a forbidden move is told plainly (exit 1).

@@ -12,20 +12,21 @@ struct Run: AsyncParsableCommand {
         discussion: """
             On the very first run Tact remembers where each mailbox stands and answers nothing older; \
             --backfill DATE answers mail from that date on instead. Every message is processed exactly once \
-            (keyed by mailbox, UIDVALIDITY and UID), never marked \\Seen. --once makes one pass over every \
-            mailbox and exits, for timers and cron. The long-running service (IDLE, systemd notifications, \
-            reload) is not built yet: run --once from a timer meanwhile.
+            (keyed by mailbox, UIDVALIDITY and UID), never marked \\Seen. Without --once it runs until \
+            SIGTERM: it waits for mail with IDLE (or polls), sends approved replies, reloads its configuration, \
+            templates and rule pack on SIGHUP (keeping the old ones if the new ones are invalid), and speaks \
+            systemd's notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING). Logs go to stderr, one \
+            event per line. --once makes one pass over every mailbox, sends what is approved, and exits, for \
+            timers and cron. One `tact run` at a time per state folder.
             """)
 
     @Option(name: .customLong("config"), help: "The configuration file (default: $TACT_CONFIG, /etc/tact/tact.toml, ./config/tact.toml).")
     var configFile: String?
     @Flag(help: "One pass over every mailbox, then exit.") var once = false
     @Option(help: "On the first pass, also answer mail dated from this day (YYYY-MM-DD) on.") var backfill: String?
+    @Flag(help: "With --once: log each message to stderr, as the service does.") var verbose = false
 
     func run() async throws {
-        guard self.once else {
-            throw CLIError("the long-running service is not built yet: use `tact run --once` (from a systemd timer or cron)")
-        }
         var backfillSince: Date?
         if let text = self.backfill {
             let formatter = DateFormatter()
@@ -37,22 +38,34 @@ struct Run: AsyncParsableCommand {
             }
             backfillSince = date
         }
+        guard self.once else {
+            let file = self.configFile
+            let service = Service(load: { try loadConfiguration(file) }, backfillSince: backfillSince)
+            do {
+                try await service.run()
+            } catch let error as StartupError {
+                throw CLIError(error.description)
+            }
+            return
+        }
         let configuration = try loadConfiguration(self.configFile)
         let shared: Pipeline.Shared
         let store: SQLiteStore
+        let lock: ServiceLock
         do {
+            lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
             shared = try Pipeline.shared(configuration)
             store = try SQLiteStore(path: configuration.daemon.storePath)
         } catch {
             throw CLIError("\(error)")
         }
+        defer { withExtendedLifetime(lock) {} }
         var failures = 0
         for mailbox in configuration.mailboxes {
             let session = IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials)
-            let worker = MailboxWorker(
-                configuration: mailbox,
-                processor: try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store),
-                session: session)
+            var processor = try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store)
+            processor.log = self.verbose ? .standardError : nil
+            let worker = MailboxWorker(configuration: mailbox, processor: processor, session: session)
             do {
                 let pass = try await worker.pass(now: { Date() }, backfillSince: backfillSince)
                 let outcomes = pass.outcomes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
