@@ -210,6 +210,27 @@ public final class Dovecot: @unchecked Sendable {
         Credentials(user: self.user, secret: .literal(Secret(password ?? self.password)))
     }
 
+    /// Runs `doveadm` on this server for the test user (`doveadm -c CONF VERB -u test ARGS`), e.g.
+    /// `doveadm("mailbox create", ["Support"])`; fails unless it exits 0.
+    @discardableResult
+    public func doveadm(_ verb: String, _ arguments: [String]) throws -> String {
+        let words = verb.split(separator: " ").map(String.init)
+        let result = try Command.run(self.doveadmBinary, ["-c", self.configPath] + words + ["-u", self.user] + arguments)
+        guard result.status == 0 else { throw TestSupportError("doveadm \(verb) \(arguments) failed: \(result.stderr)") }
+        return result.stdout
+    }
+
+    /// The UIDs in `mailbox` whose `header` contains `value`, found by Dovecot itself.
+    public func search(header: String, contains value: String, mailbox: String = "INBOX") throws -> [UInt32] {
+        try self.doveadm("search", ["mailbox", mailbox, "header", header, value])
+            .split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").last.flatMap { UInt32($0) } }
+    }
+
+    /// How many messages `mailbox` holds, counted by Dovecot.
+    public func count(mailbox: String = "INBOX") throws -> Int {
+        try self.doveadm("search", ["mailbox", mailbox, "all"]).split(whereSeparator: \.isNewline).count
+    }
+
     /// Delivers one raw message to `mailbox` through Dovecot itself (`doveadm save`).
     public func deliver(_ message: [UInt8], to mailbox: String = "INBOX") throws {
         let result = try Command.run(

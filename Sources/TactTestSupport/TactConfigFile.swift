@@ -5,7 +5,8 @@ import Foundation
 /// - Returns: the path of the written configuration.
 @discardableResult
 public func writeTactConfiguration(
-    in directory: String, dovecot: Dovecot, sink: SMTPSink?, repository: String, password: String? = nil
+    in directory: String, dovecot: Dovecot, sink: SMTPSink?, repository: String, password: String? = nil,
+    mailboxSettings: String = "", daemonSettings: String = ""
 ) throws -> String {
     let secret = directory + "/imap-password"
     try (password ?? dovecot.password).write(toFile: secret, atomically: true, encoding: .utf8)
@@ -23,6 +24,7 @@ public func writeTactConfiguration(
         own_addresses = ["support@shop.example"]
         agent_name = "Marta Keller"
         team_name = "Shop Support"
+        \(mailboxSettings)
 
         [drafting]
         templates_dir = "\(repository)/templates"
@@ -31,6 +33,7 @@ public func writeTactConfiguration(
 
         [daemon]
         state_dir = "\(directory)"
+        \(daemonSettings)
         """
     let path = directory + "/tact.toml"
     try config.write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,0 +1,237 @@
+import Foundation
+import Store
+import TactTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The long-running `tact run` against a real Dovecot: IDLE, polling, signals, systemd's notify
+/// protocol, outages, crashes.
+@Suite(.serialized) struct DaemonServiceTests {
+    func mail(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("demo/mail/\(name)")))
+    }
+
+    func store(_ directory: TemporaryDirectory) throws -> SQLiteStore {
+        try SQLiteStore(path: directory.url.appendingPathComponent("tact.sqlite").path)
+    }
+
+    @Test func idleServiceDraftsNewMailWithinASecondReloadsAndStops() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-daemon")
+            defer { directory.remove() }
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repositoryRoot.path,
+                daemonSettings: "poll_interval_seconds = 60")
+            let notify = try NotifyListener(directory: directory.path)
+            defer { notify.close() }
+            let daemon = try DaemonProcess(
+                arguments: ["--config", config],
+                environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "200000"],
+                logPath: directory.path + "/daemon.log")
+            defer { daemon.kill9() }
+            // READY once started; the first start remembers where the (empty) mailbox stands.
+            #expect(eventually(timeout: .seconds(20)) { notify.messages.contains { $0.hasPrefix("READY=1") } }, "\(daemon.log)")
+            #expect(eventually(timeout: .seconds(10)) { notify.messages.contains { $0.contains("watching (IDLE)") } }, "\(notify.messages)")
+            let store = try self.store(directory)
+
+            // A customer's mail becomes a queued draft within a second, under IDLE.
+            let clock = ContinuousClock()
+            let delivered = clock.now
+            try dovecot.deliver(try mail("02-refund.eml"))
+            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
+            let latency = clock.now - delivered
+            #expect(latency < .seconds(1), "mail to draft took \(latency)")
+            // Machine mail is recorded as suppressed, with its reason.
+            try dovecot.deliver(try mail("14-bounce.eml"))
+            #expect(eventually(timeout: .seconds(5)) { (try? store.outcomeCounts(mailbox: "support")[.suppressed]) == 1 })
+            #expect(daemon.log.contains("outcome=suppressed"), "\(daemon.log)")
+            #expect(daemon.log.contains("message-id="), "each message is logged with its Message-ID")
+
+            // SIGHUP with a broken configuration: the daemon keeps running on the old one.
+            let good = try String(contentsOfFile: config, encoding: .utf8)
+            try (good + "\nthis is not toml = = =\n").write(toFile: config, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            #expect(eventually(timeout: .seconds(10)) { daemon.log.contains("reload-failed") }, "\(daemon.log)")
+            try dovecot.deliver(try mail("05-technical.eml"))
+            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 2 }, "\(daemon.log)")
+            // A good configuration again: reloaded, and still working.
+            try good.write(toFile: config, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            #expect(eventually(timeout: .seconds(10)) { daemon.log.contains("<6>reloaded") }, "\(daemon.log)")
+            try dovecot.deliver(try mail("06-cancellation.eml"))
+            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 3 }, "\(daemon.log)")
+
+            // SIGTERM: exits 0, promptly.
+            let stopAsked = clock.now
+            daemon.signal(SIGTERM)
+            let status = daemon.waitForExit(timeout: .seconds(10))
+            #expect(status == 0, "\(daemon.log)")
+            #expect(clock.now - stopAsked < .seconds(3))
+
+            // systemd saw READY, STATUS, WATCHDOG, RELOADING (twice, each followed by READY) and
+            // STOPPING last.
+            let messages = notify.messages
+            func first(_ prefix: String) -> Int? { messages.firstIndex { $0.hasPrefix(prefix) } }
+            let ready = try #require(first("READY=1"))
+            let status1 = try #require(first("STATUS="))
+            let watchdog = try #require(first("WATCHDOG=1"))
+            let reloading = messages.indices.filter { messages[$0].hasPrefix("RELOADING=1") }
+            let readies = messages.indices.filter { messages[$0].hasPrefix("READY=1") }
+            let stopping = try #require(first("STOPPING=1"))
+            #expect(ready < status1 || messages[ready].contains("STATUS="))
+            #expect(ready < watchdog)
+            #expect(reloading.count == 2, "\(messages)")
+            #expect(readies.count == 3, "\(messages)")
+            for (index, reload) in reloading.enumerated() {
+                #expect(readies[index] < reload && reload < readies[index + 1], "\(messages)")
+                #expect(messages[reload].contains("MONOTONIC_USEC="))
+            }
+            #expect(stopping == messages.count - 1 || !messages[(stopping + 1)...].contains { $0.hasPrefix("READY") })
+            #expect(messages.filter { $0.hasPrefix("WATCHDOG=1") }.count >= 2)
+            #expect(messages.contains { $0.contains("reload failed") }, "\(messages)")
+
+            // Nothing the daemon did set \Seen.
+            for uid in 1...4 as ClosedRange<UInt32> {
+                #expect(!(try dovecot.flags(uid: uid)).contains("\\Seen"), "UID \(uid) was marked seen")
+            }
+        }
+    }
+
+    @Test func pollingServiceDraftsWithinOneIntervalAndRecoversFromAnOutage() async throws {
+        try await withDovecot(advertiseIdle: false) { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-daemon")
+            defer { directory.remove() }
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repositoryRoot.path,
+                daemonSettings: "poll_interval_seconds = 1")
+            let daemon = try DaemonProcess(arguments: ["--config", config], logPath: directory.path + "/daemon.log")
+            defer { daemon.kill9() }
+            let store = try self.store(directory)
+            #expect(eventually(timeout: .seconds(20)) { (try? store.mailboxState("support"))??.lastCheckAt != nil }, "\(daemon.log)")
+            let clock = ContinuousClock()
+            let delivered = clock.now
+            try dovecot.deliver(try mail("02-refund.eml"))
+            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
+            // One interval (1 s), plus the pass itself.
+            #expect(clock.now - delivered < .seconds(2))
+
+            // Dovecot goes away and comes back: the daemon recovers by itself, logging the
+            // failure once (not once per retry) and the recovery.
+            try dovecot.stop()
+            #expect(eventually(timeout: .seconds(10)) { daemon.log.contains("mailbox-failed") }, "\(daemon.log)")
+            try await Task.sleep(for: .seconds(3))
+            try dovecot.start()
+            try dovecot.deliver(try mail("05-technical.eml"))
+            #expect(eventually(timeout: .seconds(20)) { (try? store.drafts(in: .queued).count) == 2 }, "\(daemon.log)")
+            #expect(daemon.log.contains("mailbox-recovered"), "\(daemon.log)")
+            let failures = daemon.log.components(separatedBy: "mailbox-failed").count - 1
+            #expect(failures <= 2, "one line per change of state, not per retry: \(daemon.log)")
+            daemon.signal(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(10)) == 0)
+        }
+    }
+
+    /// A customer mail with a distinct sender and a Date inside the backfill, for bulk tests.
+    static func bulkMail(_ index: Int, date: String = "Tue, 01 Dec 2026 10:00:00 +0000") -> [UInt8] {
+        let topics = [
+            ("Refund for order #\(10000 + index)", "I returned the blender last week and would like my refund, please."),
+            ("Where is my parcel?", "My order \(20000 + index) has not arrived yet. Can you tell me where it is?"),
+            ("Invoice question", "The invoice for last month shows a charge twice. Could you check it?"),
+            ("App keeps crashing", "Since the update the app crashes when I open my basket."),
+        ]
+        let (subject, body) = topics[index % topics.count]
+        return Array(
+            """
+            From: Customer \(index) <customer\(index)@mail.example>
+            To: support@shop.example
+            Subject: \(subject)
+            Date: \(date)
+            Message-ID: <bulk-\(index)@mail.example>
+            MIME-Version: 1.0
+            Content-Type: text/plain; charset=utf-8
+
+            Hello,
+
+            \(body)
+
+            Thanks,
+            Customer \(index)
+
+            """.utf8)
+    }
+
+    @Test func killNineInTheMiddleOfABatchLeavesEveryMessageProcessedExactlyOnce() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-daemon")
+            defer { directory.remove() }
+            let total = 1000
+            try dovecot.bulkLoad(count: total) { Self.bulkMail($0) }
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repositoryRoot.path,
+                daemonSettings: "hourly_cap = 100000")
+            let store = try self.store(directory)
+            func recorded() -> Int {
+                (try? store.outcomeCounts(mailbox: "support").values.reduce(0, +)) ?? 0
+            }
+            var kills = 0
+            var daemon = try DaemonProcess(
+                arguments: ["--config", config, "--backfill", "2026-11-01"], logPath: directory.path + "/daemon.log")
+            // Kill it twice in the middle of the backlog, at different points.
+            for threshold in [150, 500] {
+                #expect(eventually(timeout: .seconds(60)) { recorded() >= threshold }, "\(daemon.log)")
+                daemon.kill9()
+                kills += 1
+                #expect(recorded() < total, "the kill came too late to test anything")
+                daemon = try DaemonProcess(arguments: ["--config", config], logPath: directory.path + "/daemon.log")
+            }
+            #expect(eventually(timeout: .seconds(120)) { recorded() == total }, "\(daemon.log)")
+            try await Task.sleep(for: .milliseconds(500))
+            daemon.signal(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(10)) == 0)
+            #expect(kills == 2)
+            // Every message has exactly one outcome: 1000 rows for 1000 UIDs, each a draft.
+            let counts = try store.outcomeCounts(mailbox: "support")
+            #expect(counts[.drafted] == total, "\(counts)")
+            let drafts = try store.drafts(in: nil)
+            #expect(drafts.count == total)
+            #expect(Set(drafts.map(\.messageRowID)).count == total, "no message has two drafts")
+            let uids = Set(try drafts.compactMap { try store.message(rowID: $0.messageRowID)?.message.uid })
+            #expect(uids == Set(1...UInt32(total)))
+            #expect(!(try dovecot.flags(uid: 1)).contains("\\Seen"))
+            #expect(!(try dovecot.flags(uid: UInt32(total))).contains("\\Seen"))
+        }
+    }
+
+    @Test func aRecreatedMailboxIsReadAgainWithoutAnsweringAnythingTwice() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-daemon")
+            defer { directory.remove() }
+            try dovecot.doveadm("mailbox create", ["Support"])
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repositoryRoot.path,
+                mailboxSettings: "folder = \"Support\"")
+            try dovecot.deliver(Self.bulkMail(1), to: "Support")
+            try dovecot.deliver(Self.bulkMail(2), to: "Support")
+            let first = try TactBinary.run(["run", "--once", "--backfill", "2026-11-01", "--config", config])
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            let store = try self.store(directory)
+            #expect(try store.drafts(in: nil).count == 2)
+            // The folder is deleted and made again: new UIDVALIDITY, the same two mails and a new one.
+            try dovecot.doveadm("mailbox delete", ["Support"])
+            try dovecot.doveadm("mailbox create", ["Support"])
+            try dovecot.deliver(Self.bulkMail(1), to: "Support")
+            try dovecot.deliver(Self.bulkMail(2), to: "Support")
+            try dovecot.deliver(Self.bulkMail(3, date: "Wed, 02 Dec 2026 06:00:00 +0000"), to: "Support")
+            let second = try TactBinary.run(["run", "--once", "--config", config])
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stdout.contains("UIDVALIDITY changed"), "\(second.stdout)")
+            #expect(second.stdout.contains("1 drafted, 2 skipped"), "\(second.stdout)")
+            #expect(try store.drafts(in: nil).count == 3, "the two old mails were not answered again")
+            let third = try TactBinary.run(["run", "--once", "--config", config])
+            #expect(third.stdout.contains("nothing new"), "\(third.stdout)")
+        }
+    }
+}
