@@ -75,6 +75,10 @@ public struct Outbox: Sendable {
         guard let smtp = mailbox.smtp else {
             return .skipped(draft: draft.id, reason: "mailbox \(mailbox.name) has no [smtp] settings: nothing can be sent")
         }
+        // A paused mailbox sends nothing: the reply waits, approved, until `tact resume`.
+        if let pause = try self.store.pause(holding: message.mailbox) {
+            return .skipped(draft: draft.id, reason: "mailbox \(message.mailbox) is paused (by \(pause.actor)); `tact resume` lets it go")
+        }
         // 1. Staleness.
         let later = try self.store.laterMessages(inThreadOf: stored.id, after: draft.createdAt)
         if let newer = later.first {

@@ -235,3 +235,77 @@ import Glibc
         }
     }
 }
+
+/// Mode `auto` and the kill switch, through the CLI.
+@Suite struct AutoModeAndPauseTests {
+    func mail(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("demo/mail/\(name)")))
+    }
+
+    @Test func autoSendsOnlySureCleanDraftsAndNothingWhilePaused() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-auto")
+            defer { directory.remove() }
+            let sink = try SMTPSink()
+            defer { sink.stop() }
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path,
+                mailboxSettings: "mode = \"auto\"")
+            let names = ["02-refund.eml", "03-order-status.eml", "01-complaint-late-delivery.eml", "08-question-html.eml", "13-technical-outlook-reply.eml"]
+            for name in names { try dovecot.deliver(try mail(name)) }
+            let run = try TactBinary.run(["run", "--once", "--backfill", "2020-01-01", "--config", config])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            let store = try SQLiteStore(path: directory.path + "/tact.sqlite")
+            let drafts = try store.drafts(in: nil)
+            #expect(drafts.count == names.count)
+            var sent = 0
+            for draft in drafts {
+                let message = try #require(try store.message(rowID: draft.messageRowID)).message
+                let findings = try JSONSerialization.jsonObject(with: Data(draft.draft.findingsJSON.utf8)) as? [[String: Any]] ?? []
+                let blocking = findings.contains { ["warning", "error"].contains($0["severity"] as? String ?? "") }
+                let sure = (message.confidence ?? 0) >= 0.85 && !(message.reason ?? "").hasPrefix("uncertain")
+                // The rule, draft by draft: sent exactly when sure and clean; otherwise queued.
+                #expect(draft.state == (sure && !blocking ? .sent : .queued), "draft \(draft.id): \(findings) \(String(describing: message.confidence))")
+                if draft.state == .sent {
+                    sent += 1
+                    #expect(try store.auditTrail(messageRowID: draft.messageRowID).contains { $0.actor == "auto" && $0.action == "approved" })
+                }
+            }
+            #expect(sent >= 1, "no demo mail was clean and sure enough to test sending")
+            #expect(sent < names.count, "every demo mail was sent: the hold was not tested")
+            #expect(try sink.messages().count == sent)
+
+            // The kill switch: the mailbox is still read and queued, nothing goes out by itself.
+            let pause = try TactBinary.run(["pause", "support", "--reason", "template review", "--as", "lead", "--config", config])
+            #expect(pause.status == 0, "\(pause.stdout)\(pause.stderr)")
+            let status = try TactBinary.run(["status", "--config", config])
+            #expect(status.stdout.contains("paused"), "\(status.stdout)")
+            // A sure, clean mail (it would be sent at once) is only queued while paused.
+            try dovecot.deliver(try mail("05-technical.eml"))
+            let paused = try TactBinary.run(["run", "--once", "--config", config])
+            #expect(paused.status == 0, "\(paused.stdout)\(paused.stderr)")
+            let queued = try #require(try store.drafts(in: .queued).last)
+            let technical = try #require(try store.message(rowID: queued.messageRowID)).message
+            #expect(technical.category == "technical")
+            #expect((technical.confidence ?? 0) >= 0.85)
+            #expect(!queued.draft.findingsJSON.contains("\"warning\"") && !queued.draft.findingsJSON.contains("\"error\""))
+            #expect(try store.drafts(in: .approved).isEmpty, "nothing was approved automatically while paused")
+            #expect(try sink.messages().count == sent)
+            // A person's approval waits, too, until resumed; then it goes out.
+            let approve = try TactBinary.run(["queue", "approve", String(queued.id), "--force", "--reason", "checked", "--as", "maria", "--config", config])
+            #expect(approve.status == 0, "\(approve.stdout)\(approve.stderr)")
+            let held = try TactBinary.run(["run", "--once", "--config", config])
+            #expect(held.stdout.contains("paused"), "\(held.stdout)")
+            #expect(try sink.messages().count == sent)
+            let resume = try TactBinary.run(["resume", "support", "--as", "lead", "--config", config])
+            #expect(resume.stdout.contains("resumed"), "\(resume.stdout)")
+            let after = try TactBinary.run(["run", "--once", "--config", config])
+            #expect(after.stdout.contains("draft \(queued.id): sent"), "\(after.stdout)\(after.stderr)")
+            #expect(try sink.messages().count == sent + 1)
+            // A typo names no mailbox: refused, not a silent no-op.
+            let typo = try TactBinary.run(["pause", "suport", "--config", config])
+            #expect(typo.status == 2)
+            #expect(typo.stderr.contains("no mailbox \"suport\""), "\(typo.stderr)")
+        }
+    }
+}

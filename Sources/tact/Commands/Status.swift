@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Daemon
 import Foundation
 import Store
 
@@ -24,10 +25,13 @@ struct Status: ParsableCommand {
         let lastCheck: String?
         let lastError: String?
         let outcomes: [String: Int]
+        let paused: String?
+        let failingServerSteps: Int
         enum CodingKeys: String, CodingKey {
-            case name, outcomes
+            case name, outcomes, paused
             case lastCheck = "last_check"
             case lastError = "last_error"
+            case failingServerSteps = "failing_server_steps"
         }
     }
 
@@ -42,6 +46,8 @@ struct Status: ParsableCommand {
     }
 
     struct Report: Encodable {
+        /// The pid of the running `tact run`, if one runs on this state folder.
+        let daemon: Int32?
         let mailboxes: [MailboxReport]
         let drafts: [String: Int]
         let overdue: [Overdue]
@@ -63,9 +69,17 @@ struct Status: ParsableCommand {
             let state = try store.mailboxState(mailbox.name)
             if state?.lastCheckAt == nil { attention.append("\(mailbox.name): never checked") }
             if let error = state?.lastError { attention.append("\(mailbox.name): \(error)") }
+            let pause = try store.pause(holding: mailbox.name).map { pause in
+                "since \(Explain.format(pause.since)) by \(pause.actor)" + (pause.reason.map { ": \($0)" } ?? "")
+            }
+            let failingSteps = try store.pendingSteps(mailbox: mailbox.name).filter { $0.attempts >= ServerSteps.maxAttempts }.count
+            if failingSteps > 0 {
+                attention.append("\(mailbox.name): \(failingSteps) server step(s) (keyword or Drafts copy) failed \(ServerSteps.maxAttempts) times; `tact explain` shows why")
+            }
             mailboxes.append(MailboxReport(
                 name: mailbox.name, lastCheck: state?.lastCheckAt.map(Explain.format), lastError: state?.lastError,
-                outcomes: Dictionary(uniqueKeysWithValues: try store.outcomeCounts(mailbox: mailbox.name).map { ($0.key.rawValue, $0.value) })))
+                outcomes: Dictionary(uniqueKeysWithValues: try store.outcomeCounts(mailbox: mailbox.name).map { ($0.key.rawValue, $0.value) }),
+                paused: pause, failingServerSteps: failingSteps))
         }
         var overdue: [Overdue] = []
         for state in [DraftState.queued, .approved] {
@@ -75,7 +89,15 @@ struct Status: ParsableCommand {
             }
         }
         if !overdue.isEmpty { attention.append("\(overdue.count) draft(s) past their promised time") }
+        let counts = try store.draftCounts()
+        for state in [DraftState.failed, .outcomeUnknown] {
+            if let count = counts[state], count > 0 {
+                attention.append("\(count) repl(ies) \(state.rawValue): `tact queue list --state \(state.rawValue)`")
+            }
+        }
+        let daemon = ServiceLock.runningPID(stateDirectory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let report = Report(
+            daemon: daemon,
             mailboxes: mailboxes,
             drafts: Dictionary(uniqueKeysWithValues: try store.draftCounts().map { ($0.key.rawValue, $0.value) }),
             overdue: overdue, attention: attention)
@@ -84,9 +106,11 @@ struct Status: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
+            print(report.daemon.map { "tact run: running (pid \($0))" } ?? "tact run: not running")
             for mailbox in report.mailboxes {
                 print("\(mailbox.name): last check \(mailbox.lastCheck ?? "never")"
                     + (mailbox.lastError.map { ", last error: \($0)" } ?? ""))
+                if let paused = mailbox.paused { print("  paused \(paused): mail is queued, nothing is sent by itself") }
                 let outcomes = mailbox.outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
                 print("  messages: \(outcomes.isEmpty ? "none yet" : outcomes.joined(separator: ", "))")
             }
