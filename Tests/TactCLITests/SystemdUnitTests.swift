@@ -26,4 +26,41 @@ import Testing
         }
         #expect(!text.contains("Password="), "secrets belong in credentials, not the unit")
     }
+
+    @Test func installPutsBinaryModelUnitAndConfigurationInPlaceAndKeepsLocalEdits() throws {
+        let root = try TemporaryDirectory(prefix: "tact-install")
+        defer { root.remove() }
+        let script = repositoryRoot.appendingPathComponent("scripts/install").path
+        let first = try Command.run("/bin/bash", [script, "--root", root.path, "--binary", TactBinary.path])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let r = root.path
+        let files = FileManager.default
+        #expect(files.isExecutableFile(atPath: "\(r)/usr/local/lib/tact/tact"))
+        // The classifier's model must sit beside the binary, or an installed tact cannot start.
+        let model = "\(r)/usr/local/lib/tact/Tact_Triage.resources/Model/model.json"
+        #expect(files.contentsEqual(
+            atPath: model,
+            andPath: URL(fileURLWithPath: TactBinary.path).deletingLastPathComponent()
+                .appendingPathComponent("Tact_Triage.resources/Model/model.json").path))
+        #expect(try files.destinationOfSymbolicLink(atPath: "\(r)/usr/local/bin/tact") == "/usr/local/lib/tact/tact")
+        for path in ["etc/tact/tact.toml", "etc/tact/courtesy.toml", "etc/tact/templates/complaint.mustache",
+                     "etc/systemd/system/tact.service", "usr/lib/sysusers.d/tact.conf", "usr/local/share/doc/tact/README.md"] {
+            #expect(files.fileExists(atPath: "\(r)/\(path)"), "missing \(path)")
+        }
+        // The configuration is not readable by others.
+        let mode = try #require(try files.attributesOfItem(atPath: "\(r)/etc/tact/tact.toml")[.posixPermissions] as? Int)
+        #expect(mode & 0o007 == 0, "tact.toml is mode \(String(mode, radix: 8))")
+        // The installed binary runs and finds its templates and model.
+        let classify = try Command.run(
+            "\(r)/usr/local/lib/tact/tact",
+            ["classify", repositoryRoot.appendingPathComponent("demo/mail/02-refund.eml").path])
+        #expect(classify.status == 0, "\(classify.stderr)")
+        #expect(classify.stdout.contains("refund"))
+        // A second install keeps local edits.
+        try "# edited by the support lead\n".write(toFile: "\(r)/etc/tact/tact.toml", atomically: true, encoding: .utf8)
+        let second = try Command.run("/bin/bash", [script, "--root", root.path, "--binary", TactBinary.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("kept"))
+        #expect(try String(contentsOfFile: "\(r)/etc/tact/tact.toml", encoding: .utf8) == "# edited by the support lead\n")
+    }
 }
