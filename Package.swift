@@ -60,6 +60,8 @@ let modules: [Target] = [
     .target(name: "TactTestSupport", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
     // The demo's throwaway mail servers (scripts/demo); built on the test support, never installed.
     .executableTarget(name: "TactSandbox", dependencies: ["TactTestSupport"], swiftSettings: swiftSettings),
+    // The crash-anywhere run (scripts/crash-anywhere): kills `tact run` at random, checks the invariants.
+    .executableTarget(name: "TactCrash", dependencies: ["TactTestSupport", "Store"], swiftSettings: swiftSettings),
 ]
 
 // MARK: - Benchmarks (a dedicated executable; numbers go to BENCHMARKS.md)

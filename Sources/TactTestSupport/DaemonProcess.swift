@@ -63,7 +63,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     public init(arguments: [String], environment: [String: String] = [:], logPath: String) throws {
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         self.process.executableURL = URL(fileURLWithPath: TactBinary.path)
@@ -81,6 +81,9 @@ public final class DaemonProcess: @unchecked Sendable {
     public var log: String { (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? "" }
 
     public func signal(_ number: Int32) { kill(self.pid, number) }
+
+    /// Whether this process has logged its `started` event (its signal handlers are installed).
+    public var hasStarted: Bool { self.log.contains("<6>started ") && self.log.contains("pid=\(self.pid)") }
 
     /// Waits for the process to end; nil if it is still running after `timeout`.
     public func waitForExit(timeout: Duration) -> Int32? {
