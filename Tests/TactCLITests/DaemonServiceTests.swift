@@ -22,8 +22,10 @@ import Glibc
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-daemon")
             defer { directory.remove() }
+            let sink = try SMTPSink()
+            defer { sink.stop() }
             let config = try writeTactConfiguration(
-                in: directory.path, dovecot: dovecot, sink: nil, repository: repositoryRoot.path,
+                in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path,
                 daemonSettings: "poll_interval_seconds = 60")
             let notify = try NotifyListener(directory: directory.path)
             defer { notify.close() }
@@ -50,19 +52,33 @@ import Glibc
             #expect(daemon.log.contains("outcome=suppressed"), "\(daemon.log)")
             #expect(daemon.log.contains("message-id="), "each message is logged with its Message-ID")
 
+            // Only one daemon per state folder: a second one is refused and says why.
+            let second = try TactBinary.run(["run", "--config", config])
+            #expect(second.status == 2)
+            #expect(second.stderr.contains("another `tact run` is already working"), "\(second.stderr)")
+
+            // Approving wakes the outbox: the reply leaves at once, not at the next timed pass (30 s).
+            let draft = try #require(try store.drafts(in: .queued).first)
+            let approvedAt = clock.now
+            let approve = try TactBinary.run(["queue", "approve", String(draft.id), "--force", "--reason", "test", "--as", "maria", "--config", config])
+            #expect(approve.status == 0, "\(approve.stdout)\(approve.stderr)")
+            #expect(eventually(timeout: .seconds(10)) { (try? sink.messages().count) == 1 }, "\(daemon.log)")
+            #expect(clock.now - approvedAt < .seconds(5))
+            #expect(try store.draft(id: draft.id)?.state == .sent)
+
             // SIGHUP with a broken configuration: the daemon keeps running on the old one.
             let good = try String(contentsOfFile: config, encoding: .utf8)
             try (good + "\nthis is not toml = = =\n").write(toFile: config, atomically: true, encoding: .utf8)
             daemon.signal(SIGHUP)
             #expect(eventually(timeout: .seconds(10)) { daemon.log.contains("reload-failed") }, "\(daemon.log)")
             try dovecot.deliver(try mail("05-technical.eml"))
-            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 2 }, "\(daemon.log)")
+            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
             // A good configuration again: reloaded, and still working.
             try good.write(toFile: config, atomically: true, encoding: .utf8)
             daemon.signal(SIGHUP)
             #expect(eventually(timeout: .seconds(10)) { daemon.log.contains("<6>reloaded") }, "\(daemon.log)")
             try dovecot.deliver(try mail("06-cancellation.eml"))
-            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 3 }, "\(daemon.log)")
+            #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 2 }, "\(daemon.log)")
 
             // SIGTERM: exits 0, promptly.
             let stopAsked = clock.now
