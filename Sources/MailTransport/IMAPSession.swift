@@ -242,6 +242,28 @@ public final class IMAPSession: @unchecked Sendable {
         }
     }
 
+    /// The UIDs in the selected mailbox whose header field `field` contains `value` (IMAP's
+    /// `UID SEARCH HEADER`: a case-insensitive substring match), ascending. Used to find a reply by
+    /// its Message-ID in Sent, or a colleague's reply by its In-Reply-To.
+    /// - Throws: `.protocolViolation` when `field` is not a header name or `value` holds a line
+    ///   break or is not ASCII; connection errors.
+    public func search(header field: String, containing value: String) async throws(TransportError) -> [UInt32] {
+        let name = try IMAPSyntax.headerName(field)
+        let quoted = try IMAPSyntax.quotedASCII(value, what: "the \(field) value to search for")
+        return try await self.run { () throws(TransportError) in
+            let connection = try self.live()
+            try self.requireSelected()
+            let (untagged, _) = try connection.checked("UID SEARCH HEADER \(name) \(quoted)", what: "search")
+            var result: [UInt32] = []
+            for case .data("SEARCH", let values) in untagged {
+                for value in values {
+                    if let n = value.number, n > 0, n <= UInt32.max { result.append(UInt32(n)) }
+                }
+            }
+            return result.sorted()
+        }
+    }
+
     /// Fetches whole messages by UID with `BODY.PEEK[]` (never sets `\Seen`), in batches.
     /// Sizes are read first (`RFC822.SIZE`); messages above `maxSize` are reported in
     /// `oversize`, not fetched. UIDs that no longer exist are left out.
