@@ -37,9 +37,9 @@ public struct Outbox: Sendable {
     public let configuration: TactConfiguration
     /// Opens the IMAP session for a mailbox (one per mailbox per pass).
     public var openSession: @Sendable (MailboxConfiguration) -> IMAPSession
-    /// For tests: called after a server step succeeded, before it is recorded. Returning true
-    /// stops the pass there, as a crash would (the step stays pending).
-    var crashAfterServerStep: (@Sendable (PostSendStepKind) -> Bool)?
+    /// For tests: called after a server step succeeded, before it is recorded. Throwing stops the
+    /// pass there, as a crash would (the step stays pending); it may also take the server down.
+    var afterServerStep: (@Sendable (PostSendStepKind) throws -> Void)?
 
     public init(
         store: any MessageStore, configuration: TactConfiguration,
@@ -60,9 +60,6 @@ public struct Outbox: Sendable {
         case outcomeUnknown(draft: Int64, reason: String)
         case skipped(draft: Int64, reason: String)
     }
-
-    /// Raised by the test hook `crashAfterServerStep`.
-    struct SimulatedCrash: Error {}
 
     /// Drafts left in `sending` by a crash become `outcome-unknown`.
     @discardableResult
@@ -248,7 +245,7 @@ public struct Outbox: Sendable {
                     draft: step.draftID, kind: step.kind, error: error.message, detail: nil, actor: "outbox")
                 continue
             }
-            if let crash = self.crashAfterServerStep, crash(step.kind) { throw SimulatedCrash() }
+            try self.afterServerStep?(step.kind)
             try self.store.finishPostSendStep(draft: step.draftID, kind: step.kind, error: nil, detail: detail, actor: "outbox")
         }
     }

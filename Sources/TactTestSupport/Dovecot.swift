@@ -248,6 +248,18 @@ public final class Dovecot: @unchecked Sendable {
         return Set(line.dropFirst("flags:".count).split(separator: " ").map(String.init)).subtracting(["\\Recent"])
     }
 
+    /// The UIDs in `mailbox` matching a `doveadm search` query (e.g. `["header", "Message-ID",
+    /// "x@y"]`, or `["all"]`), read by Dovecot itself, not our client.
+    public func search(_ query: [String], mailbox: String = "INBOX") throws -> [UInt32] {
+        let result = try Command.run(
+            self.doveadmBinary, ["-c", self.configPath, "search", "-u", self.user, "mailbox", mailbox] + query)
+        guard result.status == 0 else { throw TestSupportError("doveadm search failed: \(result.stderr)") }
+        // One "<mailbox-guid> <uid>" line per match.
+        return result.stdout.split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: " ").last.flatMap { UInt32($0) }
+        }.sorted()
+    }
+
     /// Stops the server and removes its files.
     public func tearDown() {
         _ = try? self.stop()
