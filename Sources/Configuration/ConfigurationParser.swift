@@ -16,6 +16,7 @@ struct ConfigurationParser {
         ["name"] + endpointKeys + [
             "folder", "own_addresses", "max_message_bytes", "smtp", "agent_name", "team_name", "signature", "reply_from",
             "mode", "mark_queued", "drafts_folder", "auto_min_confidence",
+            "sent_folder", "bounce_address",
         ]
     static let smtpKeys = endpointKeys + ["envelope_sender"]
 
@@ -96,9 +97,16 @@ struct ConfigurationParser {
                 .invalidValue, "max_message_bytes", "\(maxBytes) is out of range",
                 fix: "use a size between 1024 and 1073741824 bytes (default 26214400, 25 MB)")
         }
+        let replyFrom = try reader.string("reply_from") ?? ownAddresses[0]
+        guard Self.isPlausibleAddress(replyFrom) else {
+            throw reader.error(
+                .invalidValue, "reply_from", "\"\(replyFrom)\" is not a plain e-mail address",
+                fix: "write it as local@domain")
+        }
         let smtpReader = try reader.subtable("smtp") ?? sharedSMTP
+        // Bounces of replies go back to the address they came from unless configured otherwise.
         let smtp = try smtpReader.map { (smtpReader) throws(ConfigurationError) in
-            try self.smtp(smtpReader, defaultSender: ownAddresses[0])
+            try self.smtp(smtpReader, defaultSender: replyFrom)
         }
         let agentName = try reader.string("agent_name")
         let teamName = try reader.string("team_name") ?? "Customer support"
@@ -106,11 +114,17 @@ struct ConfigurationParser {
         where value.trimmingCharacters(in: .whitespaces).isEmpty || value.contains(where: { $0.isNewline }) {
             throw reader.error(.invalidValue, key, "is empty or holds a line break", fix: "give a name on one line")
         }
-        let replyFrom = try reader.string("reply_from") ?? ownAddresses[0]
-        guard Self.isPlausibleAddress(replyFrom) else {
+        let sentFolder = try reader.string("sent_folder") ?? "Sent"
+        guard !sentFolder.contains(where: { $0.isNewline || $0 == "\0" }) else {
             throw reader.error(
-                .invalidValue, "reply_from", "\"\(replyFrom)\" is not a plain e-mail address",
-                fix: "write it as local@domain")
+                .invalidValue, "sent_folder", "holds a line break",
+                fix: "give the Sent folder's name, e.g. \"Sent\", or \"\" to keep no copy of replies")
+        }
+        let bounceAddress = try reader.string("bounce_address")
+        if let bounceAddress, !Self.isPlausibleAddress(bounceAddress) {
+            throw reader.error(
+                .invalidValue, "bounce_address", "\"\(bounceAddress)\" is not a plain e-mail address",
+                fix: "write it as local@domain (delivery reports for replies go there), or leave it out")
         }
         let modeText = try reader.string("mode") ?? ReplyMode.review.rawValue
         guard let mode = ReplyMode(rawValue: modeText) else {
@@ -135,7 +149,8 @@ struct ConfigurationParser {
         var result = MailboxConfiguration(
             name: name, endpoint: endpoint, credentials: credentials, folder: folder, ownAddresses: ownAddresses,
             maxMessageBytes: maxBytes, smtp: smtp, agentName: agentName, teamName: teamName,
-            signature: try reader.string("signature") ?? "", replyFrom: replyFrom)
+            signature: try reader.string("signature") ?? "", replyFrom: replyFrom,
+            sentFolder: sentFolder.isEmpty ? nil : sentFolder, bounceAddress: bounceAddress)
         result.mode = mode
         result.markQueued = try reader.bool("mark_queued") ?? false
         result.draftsFolder = draftsFolder

@@ -159,13 +159,21 @@ public struct MailboxConfiguration: Sendable, Equatable {
     public static let defaultAutoMinConfidence = 0.85
     /// The keyword set on originals when `mark_queued` is on.
     public static let queuedKeyword = "$TactQueued"
+    /// The IMAP folder a copy of each sent reply is appended to, and where a colleague's reply is
+    /// looked for before sending; nil (`sent_folder = ""`) turns both off.
+    public var sentFolder: String?
+    /// The envelope sender (`MAIL FROM`) of replies when set, so delivery reports go there;
+    /// otherwise the SMTP settings' `envelope_sender`.
+    public var bounceAddress: String?
 
     public init(
         name: String, endpoint: ServerEndpoint, credentials: Credentials, folder: String = "INBOX",
         ownAddresses: [String], maxMessageBytes: Int = MailboxConfiguration.defaultMaxMessageBytes,
         smtp: SMTPConfiguration?, agentName: String? = nil, teamName: String = "Customer support",
-        signature: String = "", replyFrom: String? = nil
+        signature: String = "", replyFrom: String? = nil, sentFolder: String? = "Sent", bounceAddress: String? = nil
     ) {
+        self.sentFolder = sentFolder
+        self.bounceAddress = bounceAddress
         self.agentName = agentName
         self.teamName = teamName
         self.signature = signature
@@ -177,6 +185,12 @@ public struct MailboxConfiguration: Sendable, Equatable {
         self.ownAddresses = ownAddresses
         self.maxMessageBytes = maxMessageBytes
         self.smtp = smtp
+    }
+
+    /// The envelope sender for replies from this mailbox: `bounce_address`, else the SMTP
+    /// settings' `envelope_sender`; nil when no SMTP is configured.
+    public var replyEnvelopeSender: String? {
+        self.bounceAddress ?? self.smtp?.envelopeSender
     }
 
     /// 25 MB, the default `max_message_bytes`.

@@ -146,8 +146,28 @@ public struct MessageProcessor: Sendable {
             return try record(incoming(message, .skipped, reason: "dated before Tact watched this mailbox"), nil)
         }
         if let suppressed = self.suppression.evaluate(message) {
+            let reason = "\(suppressed.reason.rawValue): \(suppressed.detail)"
+            // A delivery report about one of our replies: that draft is `bounced`, and the address
+            // is not acknowledged again (recorded together, in one transaction).
+            if let bounce = suppressed.bounce, let (draft, failed) = try self.bouncedReply(bounce, in: message),
+                let address = draft.draft.recipient
+            {
+                switch try self.store.recordBounce(
+                    incoming(message, .suppressed, reason: "\(reason); our reply (draft \(draft.id)) to \(address) bounced",
+                             category: "automated"),
+                    draft: draft.id, address: address, status: failed.status, actor: "daemon")
+                {
+                case .alreadyRecorded: return .alreadyProcessed
+                case .recorded(let row, _):
+                    return .recorded(outcome: .suppressed, messageRow: row, draftID: nil, reason: reason)
+                }
+            }
+            return try record(incoming(message, .suppressed, reason: reason, category: "automated"), nil)
+        }
+        // An address that bounced one of our replies gets no acknowledgement; a person still sees the mail.
+        if let sender = message.from?.address, let bounced = try self.store.bouncedAddress(sender) {
             return try record(
-                incoming(message, .suppressed, reason: "\(suppressed.reason.rawValue): \(suppressed.detail)", category: "automated"),
+                incoming(message, .skipped, reason: "address bounced our reply of \(Self.day(bounced.sentAt)) (draft \(bounced.draftID))"),
                 nil)
         }
         let threadIDs = message.inReplyTo + message.references
@@ -190,5 +210,27 @@ public struct MessageProcessor: Sendable {
             }
             return result
         }
+    }
+
+    /// The sent reply a delivery report is about, found by its Message-ID (the returned headers'
+    /// Message-ID, or the report's In-Reply-To/References), with the permanent failure reported
+    /// for its recipient. Nil when the report names no permanent failure or none of our replies.
+    private func bouncedReply(_ bounce: BounceDetails, in message: InboundMessage) throws -> (StoredDraft, FailedRecipient)? {
+        guard let firstFailure = bounce.failedRecipients.first else { return nil }
+        let ids = [bounce.originalMessageID].compactMap { $0 } + message.inReplyTo + message.references
+        guard let draft = try self.store.drafts(withReplyMessageID: ids).first(where: { $0.state == .sent || $0.state == .bounced })
+        else { return nil }
+        let recipient = draft.draft.recipient?.lowercased()
+        let failure = bounce.failedRecipients.first { $0.address.lowercased() == recipient } ?? firstFailure
+        return (draft, failure)
+    }
+
+    /// A day and time for reasons people read, in UTC: "2026-11-23 08:05 UTC".
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
     }
 }

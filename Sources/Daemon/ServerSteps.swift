@@ -95,7 +95,7 @@ public struct ServerSteps: Sendable {
                     continue
                 }
                 _ = try await session.select(folder, readOnly: true)
-                let existing = try await session.uids(header: "Message-ID", contains: messageID)
+                let existing = try await session.search(header: "Message-ID", containing: messageID)
                 if existing.isEmpty {
                     let bytes = try StoredReply.compose(draft, mailbox: self.mailbox, date: now)
                     _ = try await session.append(to: folder, message: Array(bytes), flags: ["\\Draft"])

@@ -145,7 +145,7 @@ public final class Service: @unchecked Sendable {
             var lastError: String?
             while !Task.isCancelled {
                 do {
-                    let results = try await Self.offPool { try outbox.sendApproved() }
+                    let results = try await outbox.sendApproved()
                     for result in results { Self.logOutbox(result, log) }
                     lastError = nil
                 } catch {
@@ -172,16 +172,6 @@ public final class Service: @unchecked Sendable {
         case .failed(let id, let reason): log.log(.error, "reply-failed", ["draft": "\(id)", "reason": reason])
         case .outcomeUnknown(let id, let reason): log.log(.error, "reply-outcome-unknown", ["draft": "\(id)", "reason": reason])
         case .skipped(let id, let reason): log.log(.warning, "reply-skipped", ["draft": "\(id)", "reason": reason])
-        }
-    }
-
-    /// Runs blocking work (SMTP through libcurl) on a thread of its own, not on Swift's small
-    /// cooperative pool, where it would hold up the mailbox loops.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }
         }
     }
 }

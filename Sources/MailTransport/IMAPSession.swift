@@ -227,26 +227,6 @@ public final class IMAPSession: @unchecked Sendable {
 
     // MARK: - Search, fetch, flags
 
-    /// The UIDs in the selected mailbox whose header `name` contains `value` (`UID SEARCH HEADER`),
-    /// ascending: how a copy already APPENDed is found by its Message-ID before appending again.
-    /// - Throws: `.protocolViolation` when the name or value could break the command (line breaks,
-    ///   quotes in the name), connection errors.
-    public func uids(header name: String, contains value: String) async throws(TransportError) -> [UInt32] {
-        let quotedValue = try IMAPSyntax.quoted(value)
-        guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") && $0 != UInt8(ascii: "\"") })
-        else { throw TransportError(.protocolViolation, "\"\(name)\" is not a header name") }
-        return try await self.run { () throws(TransportError) in
-            let connection = try self.live()
-            try self.requireSelected()
-            let (untagged, _) = try connection.checked("UID SEARCH HEADER \(name) \(quotedValue)", what: "search")
-            var result: [UInt32] = []
-            for case .data("SEARCH", let values) in untagged {
-                for value in values { if let n = value.number, n <= UInt32.max { result.append(UInt32(n)) } }
-            }
-            return result.sorted()
-        }
-    }
-
     /// All UIDs greater than `uid` in the selected mailbox, ascending.
     public func uids(above uid: UInt32) async throws(TransportError) -> [UInt32] {
         try await self.run { () throws(TransportError) in
@@ -258,6 +238,28 @@ public final class IMAPSession: @unchecked Sendable {
                 for value in values {
                     // `N:*` matches the highest UID even when it is below N: filter here.
                     if let n = value.number, n > uid, n <= UInt32.max { result.append(UInt32(n)) }
+                }
+            }
+            return result.sorted()
+        }
+    }
+
+    /// The UIDs in the selected mailbox whose header field `field` contains `value` (IMAP's
+    /// `UID SEARCH HEADER`: a case-insensitive substring match), ascending. Used to find a reply by
+    /// its Message-ID in Sent, or a colleague's reply by its In-Reply-To.
+    /// - Throws: `.protocolViolation` when `field` is not a header name or `value` holds a line
+    ///   break or is not ASCII; connection errors.
+    public func search(header field: String, containing value: String) async throws(TransportError) -> [UInt32] {
+        let name = try IMAPSyntax.headerName(field)
+        let quoted = try IMAPSyntax.quotedASCII(value, what: "the \(field) value to search for")
+        return try await self.run { () throws(TransportError) in
+            let connection = try self.live()
+            try self.requireSelected()
+            let (untagged, _) = try connection.checked("UID SEARCH HEADER \(name) \(quoted)", what: "search")
+            var result: [UInt32] = []
+            for case .data("SEARCH", let values) in untagged {
+                for value in values {
+                    if let n = value.number, n > 0, n <= UInt32.max { result.append(UInt32(n)) }
                 }
             }
             return result.sorted()

@@ -21,21 +21,6 @@ enum IMAPSyntax {
         return quoted + "\""
     }
 
-    /// A search value as a quoted string: printable ASCII only (a Message-ID is), so nothing can
-    /// end the command early or need a literal.
-    static func quoted(_ value: String) throws(TransportError) -> String {
-        guard !value.isEmpty, value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
-            throw TransportError(
-                .protocolViolation, "the search value \(value.debugDescription) is empty or not printable ASCII")
-        }
-        var quoted = "\""
-        for character in value {
-            if character == "\"" || character == "\\" { quoted.append("\\") }
-            quoted.append(character)
-        }
-        return quoted + "\""
-    }
-
     /// RFC 3501 modified UTF-7: printable ASCII as is (`&` as `&-`), other runs as `&` + modified
     /// base64 of UTF-16 + `-`.
     static func modifiedUTF7(_ text: String) -> String {
@@ -87,6 +72,30 @@ enum IMAPSyntax {
             }
         }
         return flags.sorted().joined(separator: " ")
+    }
+
+    /// A header field name for SEARCH HEADER: printable ASCII without space or colon (RFC 5322 §2.2).
+    static func headerName(_ name: String) throws(TransportError) -> String {
+        let ok = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != ":" && $0 != "\"" && $0 != "\\" }
+        guard ok else {
+            throw TransportError(.protocolViolation, "\(name.debugDescription) is not a header field name, e.g. Message-ID")
+        }
+        return name
+    }
+
+    /// A printable-ASCII value as a quoted string (quotes and backslashes escaped). Search values
+    /// with other characters would need CHARSET and a literal, which Message-IDs never do.
+    static func quotedASCII(_ value: String, what: String) throws(TransportError) -> String {
+        guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw TransportError(
+                .protocolViolation, "\(what) \(value.debugDescription) holds a line break or non-ASCII characters")
+        }
+        var quoted = "\""
+        for character in value {
+            if character == "\"" || character == "\\" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        return quoted + "\""
     }
 
     /// A compact UID set: runs of consecutive UIDs become `a:b`. `uids` must be ascending.

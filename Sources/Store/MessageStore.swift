@@ -48,6 +48,27 @@ public protocol MessageStore: Sendable {
     /// recategorised it). Fails with `.conflict` when the draft is no longer queued.
     func revise(draft id: Int64, to draft: NewDraft, category: String, actor: String, detail: String) throws -> StoredDraft
 
+    // MARK: Outbox (sending, the steps after it, bounces)
+
+    /// Moves a draft from `sending` to `sent` and records its post-send `steps` as pending, with the
+    /// exact bytes sent, in one transaction: the steps can never be lost between the two.
+    @discardableResult
+    func markSent(draft id: Int64, reply: String, copy: Data, steps: [PostSendStepKind], actor: String) throws -> StoredDraft
+    /// Post-send steps not yet done, oldest first.
+    func pendingPostSendSteps() throws -> [PostSendStep]
+    /// Records the end of one attempt at a post-send step: done (with `detail`), or failed with
+    /// `error` (it stays pending and is tried again). Both are written to the audit log.
+    func finishPostSendStep(draft id: Int64, kind: PostSendStepKind, error: String?, detail: String?, actor: String) throws
+    /// The drafts whose reply carried one of `messageIDs` (with or without angle brackets).
+    func drafts(withReplyMessageID messageIDs: [String]) throws -> [StoredDraft]
+    /// Records a delivery report about one of our sent replies, in one transaction: the report
+    /// itself (as `message`), the draft moved `sent` → `bounced`, and `address` put on the
+    /// do-not-acknowledge list. Recording the same report twice writes nothing the second time.
+    func recordBounce(_ message: IncomingMessage, draft id: Int64, address: String, status: String?, actor: String) throws
+        -> RecordResult
+    /// The do-not-acknowledge entry for `address` (any case), if it bounced one of our replies.
+    func bouncedAddress(_ address: String) throws -> BouncedAddress?
+
     func mailboxState(_ mailbox: String) throws -> MailboxState?
     func save(_ state: MailboxState) throws
     /// Counts of drafts by state (for `tact status`).

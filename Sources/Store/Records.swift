@@ -13,7 +13,7 @@ public enum MessageOutcome: String, Sendable, Codable, CaseIterable {
     /// The message could not be read as mail (over the size cap, not MIME): kept for a person, never answered.
     case unreadable
     /// Not acknowledged on purpose: it arrived before Tact watched the mailbox, or it was already
-    /// handled under an earlier UIDVALIDITY.
+    /// handled under an earlier UIDVALIDITY, or its sender bounced one of our replies.
     case skipped
 }
 

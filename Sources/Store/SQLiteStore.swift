@@ -167,6 +167,33 @@ public final class SQLiteStore: MessageStore {
                     ALTER TABLE mailbox_state ADD COLUMN resync_until_uid INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        // Self-contained: only new tables, so it composes with other v2 migrations in any order.
+        migrator.registerMigration("v2-outbox: post-send steps, bounced addresses") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE post_send_step (
+                        draft_id INTEGER NOT NULL REFERENCES draft(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        done INTEGER NOT NULL DEFAULT 0,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        updated_at REAL NOT NULL,
+                        PRIMARY KEY (draft_id, kind)
+                    );
+                    CREATE INDEX post_send_step_pending ON post_send_step(done, draft_id);
+                    CREATE TABLE sent_copy (
+                        draft_id INTEGER PRIMARY KEY REFERENCES draft(id) ON DELETE CASCADE,
+                        bytes BLOB NOT NULL
+                    );
+                    CREATE TABLE bounced_address (
+                        address TEXT PRIMARY KEY,
+                        draft_id INTEGER NOT NULL,
+                        sent_at REAL NOT NULL,
+                        recorded_at REAL NOT NULL,
+                        status TEXT
+                    );
+                    """)
+        }
         return migrator
     }()
 
@@ -258,30 +285,7 @@ public final class SQLiteStore: MessageStore {
             throw StoreError(.invalidTransition, "a \(expected.rawValue) draft cannot become \(next.rawValue)")
         }
         let change: @Sendable (Database) throws -> StoredDraft = { db in
-            let now = Date().timeIntervalSince1970
-            // Compare-and-set: the update happens only if nobody moved the draft since the caller looked.
-            try db.execute(
-                sql: "UPDATE draft SET state = ?, state_reason = ?, updated_at = ? WHERE id = ? AND state = ?",
-                arguments: [next.rawValue, reason, now, id, expected.rawValue])
-            guard db.changesCount == 1 else {
-                guard let current = try Row.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
-                else { throw StoreError(.notFound, "there is no draft \(id): check the id with `tact queue list`") }
-                let state: String = current["state"]
-                throw StoreError(
-                    .conflict, "draft \(id) is already \(state) (someone else acted on it first): nothing was changed")
-            }
-            if let revision {
-                try db.execute(
-                    sql: "UPDATE draft SET body = ?, promised_by = ? WHERE id = ?",
-                    arguments: [revision.body, revision.promisedBy?.timeIntervalSince1970, id])
-            }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]) else {
-                throw StoreError(.notFound, "there is no draft \(id)")
-            }
-            let draft = Self.draft(from: row)
-            try Self.audit(
-                db, actor: actor, messageRowID: draft.messageRowID, draftID: id, action: next.rawValue, detail: reason)
-            return draft
+            try Self.applyTransition(db, draft: id, from: expected, to: next, actor: actor, reason: reason, revision: revision)
         }
         if next == .sending {
             return try self.pool.writeWithoutTransaction { db in
@@ -296,6 +300,36 @@ public final class SQLiteStore: MessageStore {
             }
         }
         return try self.pool.write(change)
+    }
+
+    private static func applyTransition(
+        _ db: Database, draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?,
+        revision: DraftRevision?
+    ) throws -> StoredDraft {
+        let now = Date().timeIntervalSince1970
+        // Compare-and-set: the update happens only if nobody moved the draft since the caller looked.
+        try db.execute(
+            sql: "UPDATE draft SET state = ?, state_reason = ?, updated_at = ? WHERE id = ? AND state = ?",
+            arguments: [next.rawValue, reason, now, id, expected.rawValue])
+        guard db.changesCount == 1 else {
+            guard let current = try Row.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
+            else { throw StoreError(.notFound, "there is no draft \(id): check the id with `tact queue list`") }
+            let state: String = current["state"]
+            throw StoreError(
+                .conflict, "draft \(id) is already \(state) (someone else acted on it first): nothing was changed")
+        }
+        if let revision {
+            try db.execute(
+                sql: "UPDATE draft SET body = ?, promised_by = ? WHERE id = ?",
+                arguments: [revision.body, revision.promisedBy?.timeIntervalSince1970, id])
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]) else {
+            throw StoreError(.notFound, "there is no draft \(id)")
+        }
+        let draft = Self.draft(from: row)
+        try Self.audit(
+            db, actor: actor, messageRowID: draft.messageRowID, draftID: id, action: next.rawValue, detail: reason)
+        return draft
     }
 
     public func draft(id: Int64) throws -> StoredDraft? {
@@ -505,5 +539,150 @@ public final class SQLiteStore: MessageStore {
                 references: (row["references_list"] as String? ?? "").split(separator: " ").map(String.init)),
             stateReason: row["state_reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+}
+
+// MARK: - Outbox: post-send steps and bounces
+
+extension SQLiteStore {
+    @discardableResult
+    public func markSent(draft id: Int64, reply: String, copy: Data, steps: [PostSendStepKind], actor: String) throws
+        -> StoredDraft
+    {
+        try self.pool.write { db in
+            let draft = try Self.applyTransition(db, draft: id, from: .sending, to: .sent, actor: actor, reason: reply, revision: nil)
+            let now = Date().timeIntervalSince1970
+            if !steps.isEmpty {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO sent_copy (draft_id, bytes) VALUES (?, ?)", arguments: [id, copy])
+            }
+            for step in steps {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO post_send_step (draft_id, kind, updated_at) VALUES (?, ?, ?)",
+                    arguments: [id, step.rawValue, now])
+            }
+            return draft
+        }
+    }
+
+    public func pendingPostSendSteps() throws -> [PostSendStep] {
+        try self.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.draft_id, s.kind, s.attempts, s.last_error, c.bytes FROM post_send_step s
+                    LEFT JOIN sent_copy c ON c.draft_id = s.draft_id
+                    WHERE s.done = 0 ORDER BY s.draft_id, s.kind
+                    """
+            ).compactMap { row in
+                guard let kind = PostSendStepKind(rawValue: row["kind"]) else { return nil }
+                return PostSendStep(
+                    draftID: row["draft_id"], kind: kind, attempts: row["attempts"], lastError: row["last_error"],
+                    copy: row["bytes"] ?? Data())
+            }
+        }
+    }
+
+    public func finishPostSendStep(draft id: Int64, kind: PostSendStepKind, error: String?, detail: String?, actor: String)
+        throws
+    {
+        try self.pool.write { db in
+            let now = Date().timeIntervalSince1970
+            if let error {
+                try db.execute(
+                    sql: """
+                        UPDATE post_send_step SET attempts = attempts + 1, last_error = ?, updated_at = ?
+                        WHERE draft_id = ? AND kind = ? AND done = 0
+                        """,
+                    arguments: [error, now, id, kind.rawValue])
+            } else {
+                try db.execute(
+                    sql: "UPDATE post_send_step SET done = 1, last_error = NULL, updated_at = ? WHERE draft_id = ? AND kind = ? AND done = 0",
+                    arguments: [now, id, kind.rawValue])
+            }
+            guard db.changesCount == 1 else { return }
+            // The copy is kept only while a step may still need it.
+            try db.execute(
+                sql: """
+                    DELETE FROM sent_copy WHERE draft_id = ?
+                    AND NOT EXISTS (SELECT 1 FROM post_send_step WHERE draft_id = ? AND done = 0)
+                    """,
+                arguments: [id, id])
+            guard let messageRowID = try Int64.fetchOne(db, sql: "SELECT message_row_id FROM draft WHERE id = ?", arguments: [id])
+            else { return }
+            try Self.audit(
+                db, actor: actor, messageRowID: messageRowID, draftID: id,
+                action: error == nil ? kind.rawValue : "\(kind.rawValue) failed",
+                detail: error.map { "\($0); tried again on the next outbox pass" } ?? detail)
+        }
+    }
+
+    public func drafts(withReplyMessageID messageIDs: [String]) throws -> [StoredDraft] {
+        let bare = Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) }.filter { !$0.isEmpty })
+        let ids = Array(bare.flatMap { [$0, "<\($0)>"] }.prefix(200))
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        return try self.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM draft WHERE reply_message_id IN (\(marks)) ORDER BY id", arguments: StatementArguments(ids)
+            ).map(Self.draft(from:))
+        }
+    }
+
+    public func recordBounce(_ message: IncomingMessage, draft id: Int64, address: String, status: String?, actor: String)
+        throws -> RecordResult
+    {
+        try self.pool.write { db in
+            if let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+                arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
+            {
+                return .alreadyRecorded(messageRowID: existing)
+            }
+            let now = Date().timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
+                                         outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
+                    message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
+                    message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
+                    message.customerText, now,
+                ])
+            let reportRowID = db.lastInsertedRowID
+            try Self.audit(
+                db, actor: actor, messageRowID: reportRowID, draftID: nil, action: message.outcome.rawValue,
+                detail: message.reason)
+            let sentAt = try Double.fetchOne(
+                db, sql: "SELECT MAX(at) FROM audit WHERE draft_id = ? AND action = ?", arguments: [id, DraftState.sent.rawValue])
+            let current = try String.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
+            if current == DraftState.sent.rawValue {
+                try Self.applyTransition(
+                    db, draft: id, from: .sent, to: .bounced, actor: actor,
+                    reason: "\(address) bounced it (\(status ?? "no status")); see message \(reportRowID)", revision: nil)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO bounced_address (address, draft_id, sent_at, recorded_at, status) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(address) DO UPDATE SET draft_id = excluded.draft_id, sent_at = excluded.sent_at,
+                        recorded_at = excluded.recorded_at, status = excluded.status
+                    """,
+                arguments: [address.lowercased(), id, sentAt ?? now, now, status])
+            return .recorded(messageRowID: reportRowID, draftID: nil)
+        }
+    }
+
+    public func bouncedAddress(_ address: String) throws -> BouncedAddress? {
+        try self.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM bounced_address WHERE address = ?", arguments: [address.lowercased()]).map {
+                row in
+                BouncedAddress(
+                    address: row["address"], draftID: row["draft_id"], sentAt: Date(timeIntervalSince1970: row["sent_at"]),
+                    recordedAt: Date(timeIntervalSince1970: row["recorded_at"]), status: row["status"])
+            }
+        }
     }
 }

@@ -222,13 +222,12 @@ public final class Dovecot: @unchecked Sendable {
 
     /// The UIDs in `mailbox` whose `header` contains `value`, found by Dovecot itself.
     public func search(header: String, contains value: String, mailbox: String = "INBOX") throws -> [UInt32] {
-        try self.doveadm("search", ["mailbox", mailbox, "header", header, value])
-            .split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").last.flatMap { UInt32($0) } }
+        try self.search(["header", header, value], mailbox: mailbox)
     }
 
     /// How many messages `mailbox` holds, counted by Dovecot.
     public func count(mailbox: String = "INBOX") throws -> Int {
-        try self.doveadm("search", ["mailbox", mailbox, "all"]).split(whereSeparator: \.isNewline).count
+        try self.search(["all"], mailbox: mailbox).count
     }
 
     /// Delivers one raw message to `mailbox` through Dovecot itself (`doveadm save`).
@@ -271,6 +270,18 @@ public final class Dovecot: @unchecked Sendable {
         }
         // \\Recent is per-session state, not a stored flag.
         return Set(line.dropFirst("flags:".count).split(separator: " ").map(String.init)).subtracting(["\\Recent"])
+    }
+
+    /// The UIDs in `mailbox` matching a `doveadm search` query (e.g. `["header", "Message-ID",
+    /// "x@y"]`, or `["all"]`), read by Dovecot itself, not our client.
+    public func search(_ query: [String], mailbox: String = "INBOX") throws -> [UInt32] {
+        let result = try Command.run(
+            self.doveadmBinary, ["-c", self.configPath, "search", "-u", self.user, "mailbox", mailbox] + query)
+        guard result.status == 0 else { throw TestSupportError("doveadm search failed: \(result.stderr)") }
+        // One "<mailbox-guid> <uid>" line per match.
+        return result.stdout.split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: " ").last.flatMap { UInt32($0) }
+        }.sorted()
     }
 
     /// Stops the server and removes its files.

@@ -88,6 +88,28 @@ import Testing
         }
     }
 
+    @Test func searchFindsMessagesByHeaderSubstring() async throws {
+        try await withDovecot { dovecot in
+            func mail(_ id: String, inReplyTo: String?) -> [UInt8] {
+                Array(("From: a@example.com\r\nTo: b@example.com\r\nSubject: x\r\nMessage-ID: <\(id)>\r\n"
+                    + (inReplyTo.map { "In-Reply-To: <\($0)>\r\n" } ?? "") + "\r\nHello.\r\n").utf8)
+            }
+            try dovecot.deliver(mail("one@shop.example", inReplyTo: nil), to: "Sent")
+            try dovecot.deliver(mail("two@shop.example", inReplyTo: "customer-1@example.net"), to: "Sent")
+            try dovecot.deliver(mail("three@shop.example", inReplyTo: "customer-2@example.net"), to: "Sent")
+            let session = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())
+            _ = try await session.select("Sent")
+            #expect(try await session.search(header: "Message-ID", containing: "two@shop.example") == [2])
+            #expect(try await session.search(header: "In-Reply-To", containing: "customer-2@example.net") == [3])
+            #expect(try await session.search(header: "Message-ID", containing: "shop.example") == [1, 2, 3])
+            #expect(try await session.search(header: "Message-ID", containing: "nobody@example.net").isEmpty)
+            await expectKind(.protocolViolation) {
+                _ = try await session.search(header: "Message-ID", containing: "x\r\nA1 DELETE INBOX")
+            }
+            await expectKind(.protocolViolation) { _ = try await session.search(header: "Bad Name", containing: "x") }
+        }
+    }
+
     @Test func idleWakesWithinASecondOfADelivery() async throws {
         try await withDovecot { dovecot in
             let session = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())

@@ -81,7 +81,7 @@ struct Run: AsyncParsableCommand {
         }
         // Then what people have approved goes out (at most once; see Outbox).
         do {
-            for result in try Outbox(store: store, configuration: configuration).sendApproved() {
+            for result in try await Outbox(store: store, configuration: configuration).sendApproved() {
                 switch result {
                 case .sent(let id, let reply): print("draft \(id): sent (\(reply))")
                 case .superseded(let id, let reason): print("draft \(id): not sent, superseded: \(reason)")
