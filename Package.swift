@@ -70,12 +70,16 @@ let benchmarks: [Target] = [
         path: "Benchmarks/TactBench", swiftSettings: swiftSettings)
 ]
 
-// MARK: - Fuzzing (libFuzzer over the mail parser; run by scripts/fuzz-parser)
+// MARK: - Fuzzing (libFuzzer; run by scripts/fuzz, the mail parser alone also by scripts/fuzz-parser)
 
 let fuzzers: [Target] = [
     .executableTarget(
         name: "ParserFuzz", dependencies: ["MailParsing", "Triage"], path: "Fuzz/ParserFuzz",
-        swiftSettings: swiftSettings)
+        swiftSettings: swiftSettings),
+    // The configuration, rule-pack and template loaders and the IMAP response parser.
+    .executableTarget(
+        name: "TactFuzz", dependencies: ["Configuration", "Courtesy", "Drafting", "MailTransport"], path: "Fuzz/TactFuzz",
+        swiftSettings: swiftSettings),
 ]
 
 // MARK: - Tests (Swift Testing)

@@ -13,7 +13,7 @@ import Glibc
 /// The database file is readable and writable by its owner and group only (reviewers join the
 /// service's group); SQLite gives the `-wal` and `-shm` files the same permissions.
 public final class SQLiteStore: MessageStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
