@@ -134,6 +134,15 @@ public final class SQLiteStore: MessageStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-retention: indexes for the hourly cap and the retention purge") { db in
+            // acknowledgementCount runs for every incoming message: without this index it scans the
+            // whole table, so a flood slowed down quadratically (RELIABILITY.md).
+            try db.execute(
+                sql: """
+                    CREATE INDEX message_by_outcome ON message(mailbox, outcome, recorded_at);
+                    CREATE INDEX message_by_recorded_at ON message(recorded_at);
+                    """)
+        }
         return migrator
     }()
 
