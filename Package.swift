@@ -48,7 +48,7 @@ let modules: [Target] = [
         swiftSettings: swiftSettings),
     .target(
         name: "Configuration",
-        dependencies: ["MailTransport", "Drafting", .product(name: "TOMLKit", package: "TOMLKit")],
+        dependencies: ["MailTransport", "Courtesy", "Drafting", .product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
     .executableTarget(
         name: "tact",
