@@ -48,7 +48,7 @@ let modules: [Target] = [
         swiftSettings: swiftSettings),
     .target(
         name: "Configuration",
-        dependencies: ["MailTransport", "Drafting", .product(name: "TOMLKit", package: "TOMLKit")],
+        dependencies: ["MailTransport", "Courtesy", "Drafting", .product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
     .executableTarget(
         name: "tact",
@@ -72,12 +72,16 @@ let benchmarks: [Target] = [
         path: "Benchmarks/TactBench", swiftSettings: swiftSettings)
 ]
 
-// MARK: - Fuzzing (libFuzzer over the mail parser; run by scripts/fuzz-parser)
+// MARK: - Fuzzing (libFuzzer; run by scripts/fuzz, the mail parser alone also by scripts/fuzz-parser)
 
 let fuzzers: [Target] = [
     .executableTarget(
         name: "ParserFuzz", dependencies: ["MailParsing", "Triage"], path: "Fuzz/ParserFuzz",
-        swiftSettings: swiftSettings)
+        swiftSettings: swiftSettings),
+    // The configuration, rule-pack and template loaders and the IMAP response parser.
+    .executableTarget(
+        name: "TactFuzz", dependencies: ["Configuration", "Courtesy", "Drafting", "MailTransport"], path: "Fuzz/TactFuzz",
+        swiftSettings: swiftSettings),
 ]
 
 // MARK: - Tests (Swift Testing)

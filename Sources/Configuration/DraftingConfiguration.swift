@@ -57,16 +57,22 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var pollIntervalSeconds: Int
     /// Wait for mail with IDLE where the server offers it (default); off: poll every interval.
     public var useIdle = true
+    /// Processed mail and finished drafts older than this many days are purged from the store.
+    public var retentionDays: Int
 
     public init(
         stateDirectory: String = "/var/lib/tact", senderWindowHours: Int = 24, hourlyCap: Int = 200,
-        pollIntervalSeconds: Int = 60
+        pollIntervalSeconds: Int = 60, retentionDays: Int = DaemonConfiguration.defaultRetentionDays
     ) {
         self.stateDirectory = stateDirectory
         self.senderWindowHours = senderWindowHours
         self.hourlyCap = hourlyCap
         self.pollIntervalSeconds = pollIntervalSeconds
+        self.retentionDays = retentionDays
     }
+
+    /// 90 days, the default `retention_days`.
+    public static let defaultRetentionDays = 90
 
     /// The database file.
     public var storePath: String { (self.stateDirectory as NSString).appendingPathComponent("tact.sqlite") }
@@ -76,7 +82,9 @@ extension ConfigurationParser {
     static let draftingKeys = [
         "templates_dir", "rules_file", "customers_file", "time_zone", "business_hours", "holidays", "response_targets",
     ]
-    static let daemonKeys = ["state_dir", "sender_window_hours", "hourly_cap", "poll_interval_seconds", "use_idle"]
+    static let daemonKeys = [
+        "state_dir", "sender_window_hours", "hourly_cap", "poll_interval_seconds", "use_idle", "retention_days",
+    ]
     static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
     /// The configuration file's folder: relative paths in the file are relative to it.
@@ -191,6 +199,10 @@ extension ConfigurationParser {
         result.pollIntervalSeconds = try positive("poll_interval_seconds", 1...3600, "use 1 to 3600 seconds (default 60)")
             ?? result.pollIntervalSeconds
         result.useIdle = try reader.bool("use_idle") ?? result.useIdle
+        // At least a day: a shorter window would purge mail before a reviewer had a working day to see
+        // its draft; at most ten years.
+        result.retentionDays = try positive("retention_days", 1...3650, "use 1 to 3650 days (default 90)")
+            ?? result.retentionDays
         return result
     }
 }

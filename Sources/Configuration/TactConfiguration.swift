@@ -1,3 +1,4 @@
+import Courtesy
 import Drafting
 import Foundation
 import MailTransport
@@ -102,6 +103,12 @@ public struct TactConfiguration: Sendable, Equatable {
     public static func parse(
         toml: String, source: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> TactConfiguration {
+        if let (line, column) = TOMLPreflight.brokenTableHeader(in: toml) {
+            throw ConfigurationError(
+                .syntax, source: source, keyPath: nil, line: line,
+                problem: "not valid TOML at column \(column): a table header must start with its name",
+                fix: "write [[mailbox]], [smtp], [drafting] or [daemon] (see config/tact.toml)")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: toml)

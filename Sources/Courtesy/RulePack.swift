@@ -95,6 +95,12 @@ public struct RulePack: Sendable {
 
     private static func decode(_ text: String, file: String) throws(RulePackError) -> (RulePackFile, SourceLines) {
         let source = SourceLines(text)
+        if let (line, column) = TOMLPreflight.brokenTableHeader(in: text) {
+            throw RulePackError(
+                file: file, line: line,
+                problem: "TOML syntax error at column \(column): a table header must start with its name",
+                fix: "write [override.RULE-ID] or [[rule]]: a name of letters, digits, '-' or '_', or a quoted name")
+        }
         do {
             let document = try TOMLDecoder(strictDecoding: true).decode(RulePackFile.self, from: text)
             return (document, source)

@@ -138,6 +138,24 @@ public final class Service: @unchecked Sendable {
                 pollInterval: .seconds(generation.configuration.daemon.pollIntervalSeconds), idleRecheck: self.idleRecheck)
             tasks.append(Task { await loop.run(backfillSince: backfill) })
         }
+        // Retention: old, finished records leave the store at start and then once a day.
+        let retentionDays = generation.configuration.daemon.retentionDays
+        let retentionLog = self.log
+        tasks.append(Task {
+            while !Task.isCancelled {
+                do {
+                    let purged = try Retention.purge(store, days: retentionDays, now: Date())
+                    if purged.messages > 0 {
+                        retentionLog.log(
+                            .info, "retention-purge",
+                            ["messages": "\(purged.messages)", "drafts": "\(purged.drafts)", "days": "\(retentionDays)"])
+                    }
+                } catch {
+                    retentionLog.log(.error, "retention-failed", ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(86_400))
+            }
+        })
         let outbox = Outbox(store: store, configuration: generation.configuration)
         let interval = self.outboxInterval
         let log = self.log

@@ -25,9 +25,18 @@ public struct TemplateLibrary: Sendable {
         }
         var templates: [String: ReplyTemplate] = [:]
         var problems: [TemplateError] = []
+        let realDirectory = Self.realPath(directory)
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file)
             let name = String(file.dropLast(".mustache".count))
+            // A template is read from the folder itself: a symbolic link out of it (to a key, a
+            // password file, another deployment's folder) is refused, not followed.
+            if let realDirectory, let target = Self.realPath(path), !target.hasPrefix(realDirectory + "/") {
+                problems.append(TemplateError(
+                    file: path, line: 0,
+                    message: "is a link to \(target), outside the templates folder: copy the template into \(directory) instead"))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 problems.append(TemplateError(file: path, line: 0, message: "cannot read the file: check its permissions"))
                 continue
@@ -49,6 +58,13 @@ public struct TemplateLibrary: Sendable {
         }
         guard problems.isEmpty else { throw TemplateLibraryError(problems: problems) }
         self.templates = templates
+    }
+
+    /// The path with every symbolic link resolved, or nil when it does not exist.
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The template for a classified message: `uncertain` when classification was unsure, else the

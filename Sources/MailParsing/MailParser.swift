@@ -41,7 +41,9 @@ public struct MailParser: Sendable {
             input = input.prefix(self.limits.maxBytes)
             truncated = true
         }
-        let declaredParts = Self.countContentTypeLines(input)
+        // Parts without a Content-Type header (text/plain by default) escape the first count; the
+        // delimiter lines of the declared boundaries do not. GMime would build an object for each.
+        let declaredParts = max(Self.countContentTypeLines(input), Self.countDelimiterLines(input))
         if declaredParts > self.limits.maxParts {
             throw .tooManyParts(count: declaredParts, limit: self.limits.maxParts)
         }
@@ -189,6 +191,56 @@ public struct MailParser: Sendable {
     /// Lines that begin `Content-Type:` (any case, blanks allowed before the colon): an upper
     /// bound on the number of MIME parts, so mail with absurd nesting is refused before GMime
     /// recurses into it. A scan of header names, not MIME decoding.
+    /// Lines that open a part: `--` followed by a boundary declared somewhere in `data` (RFC 2046
+    /// §5.1.1), close delimiters (`--boundary--`) not counted. Linear in the input.
+    static func countDelimiterLines(_ data: Data) -> Int {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let boundaries = Self.declaredBoundaries(bytes)
+            guard !boundaries.isEmpty else { return 0 }
+            var count = 0
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                if lineEnd - lineStart > 2, bytes[lineStart] == 0x2D, bytes[lineStart + 1] == 0x2D {
+                    var end = lineEnd
+                    while end > lineStart + 2, [0x0D, 0x20, 0x09].contains(bytes[end - 1]) { end -= 1 }
+                    if boundaries.contains(Array(bytes[(lineStart + 2)..<end])) { count += 1 }
+                }
+                lineStart = lineEnd + 1
+            }
+            return count
+        }
+    }
+
+    /// Every `boundary=` parameter value in the input, quoted or not (case-insensitive name).
+    private static func declaredBoundaries(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<[UInt8]> {
+        let name = Array("boundary=".utf8)
+        var result: Set<[UInt8]> = []
+        var index = 0
+        while index + name.count < bytes.count {
+            var matched = 0
+            while matched < name.count, bytes[index + matched] | 0x20 == name[matched] { matched += 1 }
+            guard matched == name.count else {
+                index += 1
+                continue
+            }
+            var start = index + name.count
+            var end = start
+            if bytes[start] == 0x22 {
+                start += 1
+                end = start
+                while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x0A { end += 1 }
+            } else {
+                while end < bytes.count, ![0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[end]) { end += 1 }
+            }
+            if end > start && end - start <= 200 { result.insert(Array(bytes[start..<end])) }
+            index = max(end, index + 1)
+        }
+        return result
+    }
+
     static func countContentTypeLines(_ data: Data) -> Int {
         let name = Array("content-type".utf8)
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int in
@@ -227,6 +279,9 @@ struct PartWalk {
     var deliveryStatus: String?
     var reportedMessageID: String?
     var truncated = false
+    /// Parts visited so far. The Content-Type count before parsing misses parts without that
+    /// header (text/plain by default), so the walk itself stops at `maxParts` too.
+    private var visited = 0
 
     init(limits: ParseLimits, options: OpaquePointer?) {
         self.limits = limits
@@ -234,16 +289,21 @@ struct PartWalk {
     }
 
     mutating func visit(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int) {
-        guard depth <= self.limits.maxDepth else {
+        guard depth <= self.limits.maxDepth, self.visited < self.limits.maxParts else {
             self.truncated = true
             return
         }
+        self.visited += 1
         let mimeType = Self.mimeType(of: object)
         self.mimeTypes.append(mimeType)
         if let multipart = tact_gmime_as_multipart(object) {
             let count = g_mime_multipart_get_count(multipart)
             guard count > 0 else { return }
             for index in 0..<count {
+                guard self.visited < self.limits.maxParts else {
+                    self.truncated = true
+                    break
+                }
                 if let child = g_mime_multipart_get_part(multipart, index) { self.visit(child, depth: depth + 1) }
             }
         } else if let messagePart = tact_gmime_as_message_part(object) {

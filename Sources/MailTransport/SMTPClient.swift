@@ -120,9 +120,13 @@ public struct SMTPClient: Sendable {
         _ = tact_curl_setopt_slist(curl.handle, CURLOPT_MAIL_RCPT, recipients.list)
         curl.set(CURLOPT_UPLOAD, 1)
         _ = tact_curl_setopt_off_t(curl.handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
-        // A stalled server (less than 1 byte/s for ioTimeout) counts as dead.
+        // A stalled server (less than 1 byte/s for ioTimeout) counts as dead. The low-speed check
+        // covers the message data only; the wait for each command's reply (greeting, MAIL, RCPT,
+        // the final reply after the data) has its own limit, which is otherwise curl's 60 s.
+        let ioSeconds = max(1, Int(self.endpoint.ioTimeout.milliseconds / 1000))
         curl.set(CURLOPT_LOW_SPEED_LIMIT, 1)
-        curl.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(self.endpoint.ioTimeout.milliseconds / 1000)))
+        curl.set(CURLOPT_LOW_SPEED_TIME, ioSeconds)
+        curl.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, ioSeconds)
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         _ = tact_curl_setopt_read_function(curl.handle, smtpReadCallback)
         _ = tact_curl_setopt_pointer(curl.handle, CURLOPT_READDATA, context)

@@ -33,3 +33,9 @@ public enum DraftState: String, Sendable, CaseIterable, Codable {
     /// No further change is possible.
     public var isFinal: Bool { self.successors.isEmpty }
 }
+
+extension DraftState {
+    /// Drafts a person may still act on (review, approve, resend, or look into a failure): retention
+    /// never deletes them or their message, however old.
+    public static let keptByRetention: Set<DraftState> = [.queued, .approved, .sending, .failed, .outcomeUnknown]
+}

@@ -87,6 +87,49 @@ public protocol MessageStore: Sendable {
     @discardableResult func resume(mailbox: String?, actor: String) throws -> Bool
     /// Every pause in force.
     func pauses() throws -> [Pause]
+    /// Deletes what was recorded before `cutoff` and is finished with (retention): messages, their
+    /// drafts and audit rows. A draft a person may still act on (`DraftState.keptByRetention`) is
+    /// never deleted, nor is its message. In one transaction.
+    func purge(recordedBefore cutoff: Date) throws -> PurgeReport
+
+    /// Deletes everything about one person (a data-subject request): the messages they sent, the
+    /// drafts addressed to them with the messages those answer, their audit rows, and their name or
+    /// address in any other audit row. Acknowledgement memory goes with the messages. Refuses with
+    /// `.conflict`, changing nothing, while a reply to them is being sent.
+    func forget(address: String) throws -> ForgetReport
+}
+
+/// What a retention purge deleted.
+public struct PurgeReport: Sendable, Equatable {
+    public var messages: Int
+    public var drafts: Int
+    public var auditRows: Int
+    /// Messages older than the cutoff kept because a draft for them still awaits a person.
+    public var keptForPendingDrafts: Int
+
+    public init(messages: Int = 0, drafts: Int = 0, auditRows: Int = 0, keptForPendingDrafts: Int = 0) {
+        self.messages = messages
+        self.drafts = drafts
+        self.auditRows = auditRows
+        self.keptForPendingDrafts = keptForPendingDrafts
+    }
+}
+
+/// What `forget(address:)` deleted.
+public struct ForgetReport: Sendable, Equatable {
+    /// Row ids of the deleted messages (correction files are named after them).
+    public var messageRowIDs: [Int64]
+    public var drafts: Int
+    public var auditRows: Int
+    /// Audit rows of other messages whose detail named the person, now redacted.
+    public var auditRowsRedacted: Int
+
+    public init(messageRowIDs: [Int64] = [], drafts: Int = 0, auditRows: Int = 0, auditRowsRedacted: Int = 0) {
+        self.messageRowIDs = messageRowIDs
+        self.drafts = drafts
+        self.auditRows = auditRows
+        self.auditRowsRedacted = auditRowsRedacted
+    }
 }
 
 /// A new body and promise for a draft, applied together with a state change.

@@ -40,9 +40,34 @@ public final class SQLiteStore: MessageStore {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw StoreError(
+            throw Self.openingError(error, path: path)
+        }
+    }
+
+    /// Says why the store could not be opened and what to do. A full disk or a read-only file
+    /// system is not damage: the advice to restore a backup is kept for a file SQLite cannot read.
+    static func openingError(_ error: DatabaseError, path: String) -> StoreError {
+        let reason = error.message ?? "\(error.resultCode)"
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var space = statvfs()
+        let diskFull = statvfs(folder.isEmpty ? "/" : folder, &space) == 0
+            && UInt64(space.f_bavail) * UInt64(space.f_frsize) < 1 << 20
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return StoreError(
+                .cannotOpen, "cannot open the store \(path): the disk is full (\(reason)); free space, then run tact again (nothing was changed)")
+        case .SQLITE_IOERR where diskFull:
+            return StoreError(
                 .cannotOpen,
-                "cannot open the store \(path): \(error.message ?? "\(error.resultCode)"); if the file is damaged, "
+                "cannot open the store \(path): the disk holding \(folder) is full (\(reason)); free space, then run tact again (nothing was changed)")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            return StoreError(
+                .cannotOpen,
+                "cannot open the store \(path) for writing (\(reason)): check the owner and mode of the file and its folder, and that the file system is writable")
+        default:
+            return StoreError(
+                .cannotOpen,
+                "cannot open the store \(path): \(reason); if the file is damaged, "
                     + "move it aside and restore a backup (tact will not overwrite it)")
         }
     }
@@ -192,6 +217,15 @@ public final class SQLiteStore: MessageStore {
                         recorded_at REAL NOT NULL,
                         status TEXT
                     );
+                    """)
+        }
+        migrator.registerMigration("v2-retention: indexes for the hourly cap and the retention purge") { db in
+            // acknowledgementCount runs for every incoming message: without this index it scans the
+            // whole table, so a flood slowed down quadratically (RELIABILITY.md).
+            try db.execute(
+                sql: """
+                    CREATE INDEX message_by_outcome ON message(mailbox, outcome, recorded_at);
+                    CREATE INDEX message_by_recorded_at ON message(recorded_at);
                     """)
         }
         return migrator

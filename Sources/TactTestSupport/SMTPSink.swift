@@ -42,6 +42,7 @@ public final class SMTPSink: @unchecked Sendable {
     public let caFile: String?
     private let lock = NSLock()
     private var process: Process?
+    private let alsoOnUncoveredHost: Bool
 
     private var controlPath: String { self.directory.path + "/control" }
     private var messagesPath: String { self.directory.path + "/messages" }
@@ -55,11 +56,15 @@ public final class SMTPSink: @unchecked Sendable {
     ///     self-signed certificate for the TLS modes.
     ///   - passwords: user → password; when this or `tokens` is not empty, AUTH is required.
     ///   - tokens: user → OAuth2 bearer token accepted with AUTH XOAUTH2.
+    ///   - alsoOnUncoveredHost: listen on `uncoveredHost` too (same port), which the certificate
+    ///     does not name.
     public init(
-        security: TransportSecurity = .plaintext, passwords: [String: String] = [:], tokens: [String: String] = [:]
+        security: TransportSecurity = .plaintext, passwords: [String: String] = [:], tokens: [String: String] = [:],
+        alsoOnUncoveredHost: Bool = false
     ) throws {
         self.directory = try TemporaryDirectory(prefix: "tact-smtp-sink")
         self.security = security
+        self.alsoOnUncoveredHost = alsoOnUncoveredHost
         self.caFile = security == .plaintext ? nil : self.directory.path + "/cert.pem"
         do {
             self.port = try LoopbackPort.free()
@@ -105,6 +110,7 @@ public final class SMTPSink: @unchecked Sendable {
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = [
                 self.directory.path + "/sink.py", String(self.port), self.directory.path, self.security.rawValue,
+                self.alsoOnUncoveredHost ? "127.0.0.1,\(self.uncoveredHost)" : "127.0.0.1",
             ]
             FileManager.default.createFile(atPath: self.logPath, contents: nil)
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
@@ -159,6 +165,19 @@ public final class SMTPSink: @unchecked Sendable {
         try self.writeRules(rules)
     }
 
+    /// From the next transaction on, wait `seconds` before answering `stage` (then answer as
+    /// usual): a server that stalls, for timeout tests. For DATA the wait comes after the whole
+    /// message arrived.
+    public func stall(at stage: Stage, seconds: Int) throws {
+        var rules = self.rules()
+        rules[stage] = "stall \(seconds)"
+        try self.writeRules(rules)
+    }
+
+    /// A loopback address the sink also listens on that its certificate does not cover, for
+    /// host-name verification tests.
+    public let uncoveredHost = "127.0.0.2"
+
     /// From the next transaction on, accept everything again.
     public func acceptEverything() throws {
         try self.writeRules([:])
@@ -196,20 +215,24 @@ public final class SMTPSink: @unchecked Sendable {
         import asyncio, base64, json, os, signal, ssl, sys
         from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
-        port, root, security = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+        port, root, security, hosts = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4].split(",")
         with open(os.path.join(root, "logins.json")) as f:
             logins = json.load(f)
         # The parent may have blocked signals; SIGTERM is how the sink is told to stop.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         messages = os.path.join(root, "messages")
 
-        def refusal(server, stage):
+        async def refusal(server, stage):
             """The configured answer for stage, or None to go on. "drop" closes the connection
-            without answering, as a crash or network cut would."""
+            without answering, as a crash or network cut would; "stall N" waits N seconds, then
+            goes on."""
             answer = rule(stage)
             if answer == "drop":
                 server.transport.abort()
                 return "421 connection dropped"
+            if answer and answer.startswith("stall "):
+                await asyncio.sleep(float(answer.split()[1]))
+                return None
             return answer
 
         def rule(stage):
@@ -246,7 +269,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return AuthResult(success=ok, handled=False)
 
             async def handle_MAIL(self, server, session, envelope, address, options):
-                answer = refusal(server, "MAIL")
+                answer = await refusal(server, "MAIL")
                 if answer:
                     return answer
                 envelope.mail_from = address
@@ -254,7 +277,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 OK"
 
             async def handle_RCPT(self, server, session, envelope, address, options):
-                answer = refusal(server, "RCPT")
+                answer = await refusal(server, "RCPT")
                 if answer:
                     return answer
                 envelope.rcpt_tos.append(address)
@@ -262,7 +285,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
-                answer = refusal(server, "DATA")
+                answer = await refusal(server, "DATA")
                 if answer:
                     return answer
                 self.count += 1
@@ -291,7 +314,7 @@ public final class SMTPSink: @unchecked Sendable {
                 # TLS is checked by the client's policy; the sink also takes AUTH on plain loopback.
                 options.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
             server = await loop.create_server(
-                lambda: SMTP(handler, **options), "127.0.0.1", port, reuse_address=True,
+                lambda: SMTP(handler, **options), hosts, port, reuse_address=True,
                 ssl=context if security == "tls" else None)
             stop = asyncio.Event()
             loop.add_signal_handler(signal.SIGTERM, stop.set)

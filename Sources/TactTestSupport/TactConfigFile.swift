@@ -10,6 +10,8 @@ public func writeTactConfiguration(
 ) throws -> String {
     let secret = directory + "/imap-password"
     try (password ?? dovecot.password).write(toFile: secret, atomically: true, encoding: .utf8)
+    // As an installation keeps it: readable by the owner only (`tact config check` refuses more).
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
     let smtp = sink.map { "[smtp]\nhost = \"127.0.0.1\"\nport = \($0.port)\nsecurity = \"plain\"\n" } ?? ""
     let config = """
         # Written for a throwaway Dovecot and SMTP sink on loopback.

@@ -16,10 +16,12 @@ struct Tact: AsyncParsableCommand {
         version: TactVersion.current,
         subcommands: [
             // Subcommands are registered here, one line each.
+            Backup.self,
             Classify.self,
             ConfigCommand.self,
             DraftCommand.self,
             Explain.self,
+            Forget.self,
             Lint.self,
             MailboxCommand.self,
             Queue.self,

@@ -57,6 +57,16 @@ import Testing
         #expect(configuration.daemon.storePath == "/var/lib/tact-test/tact.sqlite")
         #expect(configuration.mailboxes[0].replyFrom == "support@example.com")
         #expect(configuration.mailboxes[0].teamName == "Customer support")
+        #expect(configuration.daemon.retentionDays == 90)
+    }
+
+    @Test func retentionDaysIsReadAndBounded() throws {
+        #expect(try parse("[daemon]\nretention_days = 30").daemon.retentionDays == 30)
+        let zero = try #require(error("[daemon]\nretention_days = 0"))
+        #expect(zero.keyPath == "daemon.retention_days")
+        #expect(zero.description.contains("use 1 to 3650 days"))
+        #expect(error("[daemon]\nretention_days = 3651")?.keyPath == "daemon.retention_days")
+        #expect(error("[daemon]\nretention_days = \"90d\"")?.keyPath == "daemon.retention_days")
     }
 
     @Test func openingHoursHolidaysAndTargetsAreRead() throws {

@@ -64,6 +64,44 @@ import Testing
         }
     }
 
+    /// A flat multipart of `count` tiny parts; with `typed` each part has its own Content-Type.
+    private static func flatMultipart(parts count: Int, typed: Bool) -> Data {
+        var text = "From: a@example.com\r\nSubject: bomb\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
+        text.reserveCapacity(count * 40)
+        for index in 0..<count {
+            text += typed ? "--p\r\nContent-Type: text/plain\r\n\r\nw\(index)\r\n" : "--p\r\n\r\nw\(index)\r\n"
+        }
+        text += "--p--\r\n"
+        return Data(text.utf8)
+    }
+
+    @Test func aHundredThousandTinyPartsAreRefusedQuickly() {
+        let (result, elapsed) = self.outcome(Self.flatMultipart(parts: 100_000, typed: true))
+        #expect(throws: MailParseError.tooManyParts(count: 100_001, limit: 2_000)) { try result.get() }
+        #expect(elapsed < .seconds(5), "took \(elapsed)")
+    }
+
+    @Test func aHundredThousandTinyPartsWithoutContentTypeHeadersAreRefusedQuickly() {
+        // Parts without a Content-Type header are text/plain by default (RFC 2045 §5.2): a count of
+        // Content-Type lines alone does not see them, and GMime would build 100,000 objects.
+        let (result, elapsed) = self.outcome(Self.flatMultipart(parts: 100_000, typed: false))
+        #expect(throws: MailParseError.tooManyParts(count: 100_000, limit: 2_000)) { try result.get() }
+        #expect(elapsed < .seconds(5), "took \(elapsed)")
+    }
+
+    @Test func delimiterLikeLinesThatMatchNoDeclaredBoundaryAreNotParts() throws {
+        // A pasted log full of "--" lines is ordinary text, not a bomb.
+        let body = (0..<3_000).map { "-- step \($0)\r\n--\r\n" }.joined()
+        let data = Data("From: a@example.com\r\nSubject: log\r\n\r\n\(body)".utf8)
+        let message = try self.outcome(data).0.get()
+        #expect(message.subject == "log")
+        // Under the limit, a multipart with parts lacking Content-Type is read whole.
+        let small = try self.outcome(Self.flatMultipart(parts: 1_500, typed: false)).0.get()
+        #expect(!small.isTruncated)
+        #expect(small.mimeTypes.count == 1_501)
+    }
+
     @Test func fiftyMegabytesAreCutAtTheSizeLimitInBoundedTime() throws {
         var data = Data("From: Jane Doe <jane@example.com>\r\nSubject: big\r\nMIME-Version: 1.0\r\n".utf8)
         data += Data("Content-Type: multipart/mixed; boundary=\"z\"\r\n\r\n".utf8)

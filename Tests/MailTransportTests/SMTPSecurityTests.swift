@@ -61,6 +61,24 @@ private func envelope() throws -> SMTPEnvelope {
         }
     }
 
+    @Test func certificateForAnotherHostIsRefusedWithAClearError() async throws {
+        let sink = try SMTPSink(security: .implicitTLS, alsoOnUncoveredHost: true)
+        defer { sink.stop() }
+        // The sink answers on 127.0.0.2 with a certificate for 127.0.0.1 and localhost only.
+        var wrongHost = endpoint(sink)
+        wrongHost.host = sink.uncoveredHost
+        let failure = #expect(throws: SMTPFailure.self) {
+            try SMTPClient(endpoint: wrongHost, credentials: nil).send(message, envelope: envelope())
+        }
+        #expect(failure?.error.kind == .tlsFailure)
+        #expect(failure?.phase == .connecting)
+        #expect(failure?.error.description.contains(sink.uncoveredHost) == true, "\(String(describing: failure))")
+        #expect(try sink.messages().isEmpty)
+        // The same sink under a name its certificate covers is accepted: the refusal was the name.
+        _ = try SMTPClient(endpoint: endpoint(sink), credentials: nil).send(message, envelope: envelope())
+        #expect(try sink.messages().count == 1)
+    }
+
     @Test func wrongPasswordIsAnAuthenticationFailureWithoutThePassword() async throws {
         try await withSMTPSink(passwords: ["tact": "right-password"]) { sink in
             let client = SMTPClient(

@@ -13,6 +13,7 @@ import Testing
         defer { directory.remove() }
         let secretPath = directory.path + "/imap-password"
         try "correct-horse-battery\n".write(toFile: secretPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretPath)
         let toml = """
             [[mailbox]]
             name = "support"
@@ -38,6 +39,20 @@ import Testing
             #expect(result.stdout.contains("smtp: smtp.example.com:587 security=starttls (no login)"))
             #expect(result.stdout.hasSuffix("valid\n"))
             #expect(!(result.stdout + result.stderr).contains("correct-horse"))
+        }
+    }
+
+    @Test func aSecretFileEveryUserCanReadIsRefusedWithTheFix() throws {
+        try Self.withConfig { directory, path in
+            let secret = directory.path + "/imap-password"
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret)
+            let result = try TactBinary.run(["config", "check", "--config", path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("can be read or changed by every user"))
+            #expect(result.stderr.contains("chmod o-rwx \(secret)"))
+            #expect(!(result.stdout + result.stderr).contains("correct-horse"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: secret)
+            #expect(try TactBinary.run(["config", "check", "--config", path]).status == 0)
         }
     }
 

@@ -32,6 +32,9 @@ import Testing
         #expect(try store.auditTrail(messageRowID: 1).last?.detail == "from question to refund")
         let correction = directory.url.appendingPathComponent("corrections/refund/message-1.eml")
         #expect(try String(contentsOf: correction, encoding: .utf8).contains("I want my money back."))
+        // Customer text: closed to other users whatever the reviewer's umask.
+        let mode = try FileManager.default.attributesOfItem(atPath: correction.path)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o007 == 0 } == true, "the correction has mode \(String(mode ?? 0, radix: 8))")
 
         // The next training reads the correction.
         let model = directory.url.appendingPathComponent("model.json").path

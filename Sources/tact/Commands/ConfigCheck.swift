@@ -21,7 +21,7 @@ struct ConfigCheck: ParsableCommand {
         discussion: """
             Looks for the file given with --config, then $TACT_CONFIG, /etc/tact/tact.toml and \
             ./config/tact.toml. Exits 2 with the key, line and fix when the file is invalid, or when a \
-            password or token file named in it cannot be read.
+            password or token file named in it cannot be read, or can be read or changed by every user.
             """)
 
     @Option(name: .long, help: "The configuration file to check.")
@@ -50,6 +50,21 @@ struct ConfigCheck: ParsableCommand {
             } else {
                 print("  smtp: none (replies cannot be sent)")
             }
+        }
+        // A secret readable or writable by every user is a leak waiting to happen (RELIABILITY.md).
+        let exposed = loaded.configuration.mailboxes.flatMap { mailbox in
+            [mailbox.credentials, mailbox.smtp?.credentials].compactMap { credentials -> String? in
+                guard case .file(let path)? = credentials?.secret else { return nil }
+                var status = stat()
+                return stat(path, &status) == 0 && status.st_mode & 0o007 != 0 ? path : nil
+            }
+        }
+        guard exposed.isEmpty else {
+            let files = Set(exposed).sorted()
+            FileHandle.standardError.write(Data(
+                ("error: the secret file(s) \(files.joined(separator: ", ")) can be read or changed by every user: "
+                    + "run chmod o-rwx \(files.joined(separator: " ")) (owner tact, or root with group tact, mode 0640 or 0600)\n").utf8))
+            throw ExitCode(2)
         }
         guard unreadable.isEmpty else {
             let files = Set(unreadable).sorted().joined(separator: ", ")

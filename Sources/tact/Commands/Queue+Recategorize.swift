@@ -72,7 +72,10 @@ extension Queue {
             let folder = (configuration.daemon.stateDirectory as NSString).appendingPathComponent("corrections/\(self.category)")
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o770])
-                try example.write(to: URL(fileURLWithPath: folder).appendingPathComponent("message-\(stored.id).eml"))
+                // Customer text: owner and group only, whatever the reviewer's umask.
+                let file = URL(fileURLWithPath: folder).appendingPathComponent("message-\(stored.id).eml").path
+                try example.write(to: URL(fileURLWithPath: file))
+                try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: file)
             } catch {
                 throw CLIError("the draft was recategorized, but the correction could not be saved in \(folder): \(error.localizedDescription)")
             }

@@ -96,6 +96,16 @@ struct Run: AsyncParsableCommand {
             failures += 1
             FileHandle.standardError.write(Data("tact: outbox error=\"\(error)\"\n".utf8))
         }
+        // Retention: old, finished mail and drafts leave the store (`[daemon] retention_days`).
+        do {
+            let purged = try Retention.purge(store, days: configuration.daemon.retentionDays, now: Date())
+            if purged.messages > 0 {
+                print("retention: deleted \(purged.messages) message(s), \(purged.drafts) draft(s) older than \(configuration.daemon.retentionDays) days")
+            }
+        } catch {
+            failures += 1
+            FileHandle.standardError.write(Data("tact: retention error=\"\(error)\"\n".utf8))
+        }
         if failures > 0 { throw ExitCode(1) }
     }
 }

@@ -1,0 +1,65 @@
+import Courtesy
+import Foundation
+import Testing
+
+@testable import Configuration
+
+/// Inputs the fuzzer (scripts/fuzz config) found crashing the loader, kept as regressions, and
+/// the TOML preflight that fixed them.
+@Suite struct ConfigurationFuzzRegressionTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzRegressions")
+
+    func parse(_ text: String) -> Result<TactConfiguration, ConfigurationError> {
+        do {
+            return .success(try TactConfiguration.parse(toml: text, source: "/etc/tact/tact.toml", environment: [:]))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Each input ran the process into toml++'s assertion (SIGABRT) before the fix.
+    @Test func everyRecordedCrashIsNowATypedError() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasPrefix("crash-") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let data = try Data(contentsOf: Self.folder.appendingPathComponent(file))
+            guard case .failure(let error) = parse(String(decoding: data, as: UTF8.self)) else {
+                Issue.record("\(file) should be refused")
+                continue
+            }
+            #expect(error.kind == .syntax, "\(file): \(error)")
+        }
+    }
+
+    @Test(arguments: ["[é]\n", "[\n", "[[#x]]\n", "[ =]\n", "[[\u{FFFD}mailbox]]\n", "  [\t+]\n"])
+    func aTableHeaderThatDoesNotStartWithANameIsASyntaxErrorWithItsLine(_ text: String) throws {
+        guard case .failure(let error) = parse("# first\n" + text) else {
+            Issue.record("\(text.debugDescription) must be refused")
+            return
+        }
+        #expect(error.kind == .syntax)
+        #expect(error.line == 2, "\(error)")
+        #expect(error.description.contains("table header"))
+    }
+
+    @Test func bracketsInsideStringsCommentsAndArraysAreNotHeaders() throws {
+        let text = """
+            [[mailbox]]
+            name = "support"
+            host = "127.0.0.1"
+            security = "plain"
+            user = "u"
+            password_file = "/run/p"
+            own_addresses = [
+                "support@example.com", # [é] in a comment
+            ]
+            signature = \"\"\"
+            [é] Example Ltd
+            [ also fine
+            \"\"\"
+            team_name = '[#] team'
+            """
+        let configuration = try parse(text).get()
+        #expect(configuration.mailboxes[0].signature.hasPrefix("[é] Example Ltd"))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@testable import Courtesy
+
+/// Inputs the fuzzer (scripts/fuzz rules) found crashing the rule-pack loader, kept as regressions.
+@Suite struct RulePackFuzzRegressionTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzRegressions")
+
+    @Test func everyRecordedCrashIsNowATypedError() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasPrefix("crash-") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let text = String(decoding: try Data(contentsOf: Self.folder.appendingPathComponent(file)), as: UTF8.self)
+            #expect(throws: RulePackError.self, "\(file)") { try RulePack(text: text, file: file) }
+            #expect(throws: RulePackError.self, "\(file)") { try RulePack.standard().layered(withText: text, file: file) }
+        }
+    }
+
+    @Test func aBrokenTableHeaderNamesItsLine() {
+        do {
+            _ = try RulePack.standard().layered(withText: "extends = \"default\"\n\n[ö]\nenabled = false\n", file: "local.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 3)
+            #expect(error.description.contains("table header"))
+        }
+    }
+
+    @Test func theShippedPackHasNoFalseAlarm() throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/courtesy.toml")
+        let text = try String(contentsOf: shipped, encoding: .utf8)
+        #expect(TOMLPreflight.brokenTableHeader(in: text) == nil)
+    }
+}
