@@ -23,6 +23,7 @@ struct Tact: AsyncParsableCommand {
             Lint.self,
             MailboxCommand.self,
             Queue.self,
+            Review.self,
             Run.self,
             Status.self,
             Templates.self,

@@ -111,7 +111,7 @@ import Testing
         #expect(rejected.status == 0)
         let again = try TactBinary.run(["queue", "approve", "1", "--store", path])
         #expect(again.status == 1)
-        #expect(again.stdout.contains("cannot become approved"))
+        #expect(again.stdout.contains("draft 1 was already rejected by tom"))
         #expect(try SQLiteStore(path: path).draft(id: 1)?.state == .rejected)
     }
 
