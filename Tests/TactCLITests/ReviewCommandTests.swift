@@ -80,21 +80,33 @@ final class TmuxTerminal {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        // This thread may block signals (Dispatch's do); the server would inherit that and ignore
+        // the SIGTERM that `kill-server` sends it. Start with no signal blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw TestSupportError("cannot start tmux: \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         guard status == 0 else { throw TestSupportError("tmux new-session failed (wait status \(status))") }
-        _ = try self.tmuxCommand(["set-option", "-g", "history-limit", "5000"])
-        // dash ignores an inherited PS1 when run as root: set a known prompt by hand.
+        // dash ignores an inherited PS1 when run as root: once its own prompt shows, set a known one.
+        let deadline = Date().addingTimeInterval(30)
+        while try self.screen().trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && Date() < deadline { usleep(50_000) }
         try self.type("PS1='tmux$ '", enter: true)
         _ = try self.waitFor("\ntmux$ ")
     }
 
     @discardableResult
     func tmuxCommand(_ arguments: [String]) throws -> CommandResult {
-        try Command.run(self.tmux, ["-L", self.socket] + arguments)
+        let result = try Command.run(self.tmux, ["-L", self.socket] + arguments)
+        guard result.status == 0 else { throw TestSupportError("tmux \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
+        return result
     }
 
     /// Types `text` literally (no key names), then Enter if asked.
@@ -126,6 +138,26 @@ final class TmuxTerminal {
         throw TestSupportError("timed out waiting for \(text.debugDescription) (\(count)×); the screen:\n\(screen)")
     }
 
+    /// Does `action` and waits until one more `text` is on the screen than before it (the scrollback
+    /// keeps older screens, so a plain wait could match one of those).
+    @discardableResult
+    func after(_ action: () throws -> Void, waitFor text: String) throws -> String {
+        let before = try self.screen().components(separatedBy: text).count - 1
+        try action()
+        return try self.waitFor(text, count: before + 1)
+    }
+
+    /// Runs `command` in the pane's shell and returns what it printed (between two echoed marks;
+    /// the screen with escapes if asked).
+    func run(_ command: String, escapes: Bool = false) throws -> String {
+        let mark = "MARK\(UUID().uuidString.prefix(8))"
+        try self.after({ try self.type("echo \(mark)-BEGIN; \(command); echo \(mark)-END", enter: true) }, waitFor: "\n\(mark)-END")
+        let screen = try self.screen(escapes: escapes)
+        guard let begin = screen.range(of: "\n\(mark)-BEGIN\n"), let end = screen.range(of: "\n\(mark)-END", range: begin.upperBound..<screen.endIndex)
+        else { throw TestSupportError("the output of \(command) is not on the screen:\n\(screen)") }
+        return String(screen[begin.upperBound..<end.lowerBound]) + "\n"
+    }
+
     /// The pid of the program running in the pane's shell, if any.
     func foregroundChild() throws -> pid_t? {
         let shell = try self.tmuxCommand(["display-message", "-p", "-t", self.session, "#{pane_pid}"]).stdout
@@ -135,7 +167,10 @@ final class TmuxTerminal {
     }
 
     func stop() {
+        let socketPath = (try? self.tmuxCommand(["display-message", "-p", "#{socket_path}"]))?.stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try? self.tmuxCommand(["kill-server"])
+        if let socketPath, !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
     }
 }
 
@@ -193,37 +228,33 @@ final class TmuxTerminal {
         #expect(try store.auditTrail(messageRowID: 3).last.map { [$0.actor, $0.action] } == ["maria", "revised"])
 
         // `tact queue list` on a terminal: coloured, each line within 80 columns.
-        try terminal.type("clear; \(TactBinary.path) queue list --store \(path); echo LIST-DONE", enter: true)
-        try terminal.waitFor("\nLIST-DONE")
-        let coloured = try terminal.screen(escapes: true)
-        #expect(coloured.contains("\u{1B}["), "queue list on a terminal should be coloured")
-        let plain = try terminal.screen()
+        let list = "\(TactBinary.path) queue list --store \(path)"
+        let coloured = try terminal.run(list, escapes: true)
+        #expect(coloured.contains("\u{1B}["), "queue list on a terminal should be coloured: \(coloured)")
+        let plain = try terminal.run(list)
+        #expect(plain.hasPrefix("ID    AGE  CUSTOMER"), "\(plain)")
         let row = try #require(plain.split(separator: "\n").first { $0.contains("Ana Lima") })
-        #expect(row.count <= 80 && row.contains("complaint"))
+        #expect(row.count <= 80 && row.contains("complaint") && row.contains("4W"))
         // … and plain with NO_COLOR even on a terminal.
-        try terminal.type("clear; NO_COLOR=1 \(TactBinary.path) queue list --store \(path); echo NOCOLOR-DONE", enter: true)
-        try terminal.waitFor("\nNOCOLOR-DONE")
-        #expect(!(try terminal.screen(escapes: true)).contains("\u{1B}[3"), "NO_COLOR=1 should turn colour off")
+        let uncoloured = try terminal.run("NO_COLOR=1 \(list)", escapes: true)
+        #expect(uncoloured.contains("Ana Lima"))
+        #expect(!uncoloured.contains("\u{1B}["), "NO_COLOR=1 should turn colour off: \(uncoloured)")
 
         // Ctrl-C while a key is awaited: the terminal is put back (echo and line mode on again).
-        try terminal.type("clear; \(review)", enter: true)
-        try terminal.waitFor("draft 3: [a]pprove")
-        try terminal.key("C-c")
-        try terminal.type("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | sed 's/^/MODE:/'; echo STTY-DONE", enter: true)
-        screen = try terminal.waitFor("\nSTTY-DONE")
-        #expect(screen.contains("MODE:icanon\n") && screen.contains("MODE:echo\n"), "\(screen)")
-        #expect(!screen.contains("MODE:-icanon") && !screen.contains("MODE:-echo"))
+        let modes = "stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | sed 's/^/MODE:/'"
+        try terminal.after({ try terminal.type(review, enter: true) }, waitFor: "draft 3: [a]pprove")
+        try terminal.after({ try terminal.key("C-c") }, waitFor: "tmux$ ")  // the shell is back
+        var modesNow = try terminal.run(modes)
+        #expect(modesNow.contains("MODE:icanon\n") && modesNow.contains("MODE:echo\n"), "\(modesNow)")
+        #expect(!modesNow.contains("MODE:-icanon") && !modesNow.contains("MODE:-echo"))
 
         // SIGTERM likewise.
-        try terminal.type("clear; \(review)", enter: true)
-        try terminal.waitFor("draft 3: [a]pprove")
+        try terminal.after({ try terminal.type(review, enter: true) }, waitFor: "draft 3: [a]pprove")
         let child = try #require(try terminal.foregroundChild())
-        kill(child, SIGTERM)
-        try terminal.waitFor("\ntmux$ ")
-        try terminal.type("clear; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | sed 's/^/MODE:/'; echo STTY2-DONE", enter: true)
-        screen = try terminal.waitFor("\nSTTY2-DONE")
-        #expect(screen.contains("MODE:icanon\n") && screen.contains("MODE:echo\n"), "\(screen)")
-        #expect(!screen.contains("MODE:-icanon") && !screen.contains("MODE:-echo"))
+        try terminal.after({ kill(child, SIGTERM) }, waitFor: "tmux$ ")
+        modesNow = try terminal.run(modes)
+        #expect(modesNow.contains("MODE:icanon\n") && modesNow.contains("MODE:echo\n"), "\(modesNow)")
+        #expect(!modesNow.contains("MODE:-icanon") && !modesNow.contains("MODE:-echo"))
         #expect(try store.draft(id: 3)?.state == .queued)
     }
 

@@ -118,7 +118,7 @@ struct Queue: ParsableCommand {
                 return
             }
             // 5 + 4 + 15 + 12 + 20 + 5 + 12 columns and 6 spaces: 79, for an 80-column terminal.
-            print("ID    AGE  CUSTOMER        CATEGORY     SUBJECT              FIND  PROMISED")
+            print(Queue.paint("ID    AGE  CUSTOMER        CATEGORY     SUBJECT              FIND  PROMISED", "1"))
             for row in rows {
                 let findings = row["findings"]!
                 let painted = findings == "ok" ? Queue.fit(findings, 5) : Queue.paint(Queue.fit(findings, 5), findings.contains("E") ? "31" : "33")

@@ -34,13 +34,12 @@ struct Review: ParsableCommand {
         """
 
     struct Tally {
-        var approved = 0, rejected = 0, edited = 0, skipped = 0, takenByOthers = 0, left = 0
+        var approved = 0, rejected = 0, edited = 0, skipped = 0, takenByOthers = 0, stillQueued = 0
 
         var summary: String {
             var parts = ["approved \(approved)", "rejected \(rejected)", "edited \(edited)", "skipped \(skipped)"]
             if takenByOthers > 0 { parts.append("already handled by others \(takenByOthers)") }
-            if left > 0 { parts.append("not reached \(left)") }
-            return parts.joined(separator: ", ")
+            return parts.joined(separator: ", ") + (stillQueued > 0 ? " (\(stillQueued) still queued)" : "")
         }
     }
 
@@ -75,7 +74,6 @@ struct Review: ParsableCommand {
                     + Queue.paint("[?]", "1") + " help > "
                 guard let key = input.key(prompt: prompt) else {
                     print("(end of input)")
-                    tally.left = queued.count - index
                     break walk
                 }
                 switch key {
@@ -123,7 +121,6 @@ struct Review: ParsableCommand {
                     tally.skipped += 1
                     continue walk
                 case "q", "Q":
-                    tally.left = queued.count - index
                     break walk
                 case "?", "h":
                     print(Self.help)
@@ -132,6 +129,7 @@ struct Review: ParsableCommand {
                 }
             }
         }
+        tally.stillQueued = (try? store.drafts(in: .queued).count) ?? 0
         print(tally.summary)
     }
 }
