@@ -153,7 +153,8 @@ final class TmuxTerminal {
         let mark = "MARK\(UUID().uuidString.prefix(8))"
         try self.after({ try self.type("echo \(mark)-BEGIN; \(command); echo \(mark)-END", enter: true) }, waitFor: "\n\(mark)-END")
         let screen = try self.screen(escapes: escapes)
-        guard let begin = screen.range(of: "\n\(mark)-BEGIN\n"), let end = screen.range(of: "\n\(mark)-END", range: begin.upperBound..<screen.endIndex)
+        // Not "\nMARK-BEGIN": keys typed before the prompt shows put the prompt in front of it.
+        guard let begin = screen.range(of: "\(mark)-BEGIN\n"), let end = screen.range(of: "\n\(mark)-END", range: begin.upperBound..<screen.endIndex)
         else { throw TestSupportError("the output of \(command) is not on the screen:\n\(screen)") }
         return String(screen[begin.upperBound..<end.lowerBound]) + "\n"
     }
