@@ -8,38 +8,6 @@ import Testing
 import Glibc
 #endif
 
-/// A store with three queued drafts, oldest first: a clean one (1, Jane), one with an error-level
-/// finding (2, Tom) and a clean one to edit (3, Ana).
-func makeReviewStore(_ directory: TemporaryDirectory) throws -> String {
-    let path = directory.url.appendingPathComponent("tact.sqlite").path
-    let store = try SQLiteStore(path: path)
-    let now = Date()
-    _ = try store.record(
-        IncomingMessage(
-            mailbox: "support", uidValidity: 1, uid: 1, messageID: "<r1@example.org>", sender: "jane@example.org",
-            subject: "Where is my order #48213?", receivedAt: now, outcome: .drafted, category: "order-status",
-            confidence: 0.9, senderName: "Jane Doe", customerText: "My order #48213 has not arrived."),
-        draft: NewDraft(template: "order-status", subject: "Re: Where is my order #48213?", body: "Hi Jane,\n\nThank you.\n"),
-        actor: "daemon")
-    _ = try store.record(
-        IncomingMessage(
-            mailbox: "support", uidValidity: 1, uid: 2, messageID: "<r2@example.org>", sender: "tom@example.org",
-            subject: "Refund", receivedAt: now, outcome: .drafted, category: "refund", confidence: 0.8,
-            senderName: "Tom Becker", customerText: "I want my money back."),
-        draft: NewDraft(
-            template: "refund", subject: "Re: Refund", body: "Hi Tom,\n\nAs I already explained, no.\n",
-            findingsJSON: #"[{"column":1,"line":3,"match":"As I already explained","message":"Never argue with a customer.","rule":"arguing","severity":"error","suggestion":"Explain again, kindly."}]"#),
-        actor: "daemon")
-    _ = try store.record(
-        IncomingMessage(
-            mailbox: "support", uidValidity: 1, uid: 3, messageID: "<r3@example.org>", sender: "ana@example.org",
-            subject: "Late order", receivedAt: now, outcome: .drafted, category: "complaint", confidence: 0.7,
-            senderName: "Ana Lima", customerText: "My order is late again. This is really bad."),
-        draft: NewDraft(template: "complaint", subject: "Re: Late order", body: "Hi Ana,\n\nThank you, I am sorry.\n\nMarta\n"),
-        actor: "daemon")
-    return path
-}
-
 /// A scripted editor: a shell script running `script` on the file ($1).
 func scriptedEditor(_ directory: TemporaryDirectory, _ script: String) throws -> String {
     let file = directory.url.appendingPathComponent("editor.sh")
@@ -181,7 +149,7 @@ final class TmuxTerminal {
     @Test func aReviewerApprovesRejectsAndEditsInARealTerminal() throws {
         let directory = try TemporaryDirectory(prefix: "tact-review")
         defer { directory.remove() }
-        let path = try makeReviewStore(directory)
+        let path = try makeQueuedStore(directory)
         var environment = ProcessInfo.processInfo.environment
         environment["VISUAL"] = nil
         environment["EDITOR"] = try scriptedEditor(directory, "sed -i 's/I am sorry./No problem, we are very busy!!/' \"$1\"")
@@ -262,7 +230,7 @@ final class TmuxTerminal {
     @Test func scriptedInputForcesPastErrorsWithAReasonAndSkips() throws {
         let directory = try TemporaryDirectory(prefix: "tact-review")
         defer { directory.remove() }
-        let path = try makeReviewStore(directory)
+        let path = try makeQueuedStore(directory)
         // Draft 1 skipped; draft 2 approved: refused first (empty reason goes back), then forced with a reason; end of input on 3.
         let input = "s\na\n\na\nquoting the customer on purpose\n"
         let result = try TactBinary.run(["review", "--store", path, "--as", "sam"], input: Data(input.utf8))
@@ -282,7 +250,7 @@ final class TmuxTerminal {
     @Test func aDraftSomeoneElseHandledIsNamedAndPassedOver() throws {
         let directory = try TemporaryDirectory(prefix: "tact-review")
         defer { directory.remove() }
-        let path = try makeReviewStore(directory)
+        let path = try makeQueuedStore(directory)
         // Sam approves draft 2 after the review has listed the queue (while draft 1 is on screen):
         // the scripted editor of draft 1 does it, so the timing is exact.
         var environment = ProcessInfo.processInfo.environment

@@ -43,6 +43,17 @@ struct Review: ParsableCommand {
         }
     }
 
+    /// Runs an approval or rejection; false, after saying why, when someone else acted first.
+    static func settle(_ action: () throws -> Void) throws -> Bool {
+        do {
+            try action()
+            return true
+        } catch let refusal as NotChanged {
+            print(refusal.description)
+            return false
+        }
+    }
+
     func run() throws {
         let store = try self.location.open()
         let actor = self.actor.resolved
@@ -86,23 +97,15 @@ struct Review: ParsableCommand {
                         else { continue }
                         forceReason = reason
                     }
-                    do {
+                    let done = try Self.settle {
                         try Queue.approve(draft, in: store, actor: actor, forcedBecause: forceReason, configFile: self.location.configFile)
-                        tally.approved += 1
-                    } catch let refusal as NotChanged {
-                        print(refusal.description)
-                        tally.takenByOthers += 1
                     }
+                    if done { tally.approved += 1 } else { tally.takenByOthers += 1 }
                     continue walk
                 case "r", "R":
                     guard let reason = input.line(prompt: "Why reject it? (an empty line goes back): "), !reason.isEmpty else { continue }
-                    do {
-                        try Queue.reject(draft.id, from: .queued, in: store, actor: actor, reason: reason)
-                        tally.rejected += 1
-                    } catch let refusal as NotChanged {
-                        print(refusal.description)
-                        tally.takenByOthers += 1
-                    }
+                    let done = try Self.settle { try Queue.reject(draft.id, from: .queued, in: store, actor: actor, reason: reason) }
+                    if done { tally.rejected += 1 } else { tally.takenByOthers += 1 }
                     continue walk
                 case "e", "E":
                     do {
