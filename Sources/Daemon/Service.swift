@@ -144,7 +144,8 @@ public final class Service: @unchecked Sendable {
         tasks.append(Task {
             while !Task.isCancelled {
                 do {
-                    let purged = try Retention.purge(store, days: retentionDays, now: Date())
+                    // Off the cooperative pool: a purge of many rows takes a while.
+                    let purged = try await offPool { Result { try Retention.purge(store, days: retentionDays, now: Date()) } }.get()
                     if purged.messages > 0 {
                         retentionLog.log(
                             .info, "retention-purge",

@@ -15,7 +15,9 @@ extension SQLiteStore {
     public func purge(recordedBefore cutoff: Date) throws -> PurgeReport {
         let kept = DraftState.keptByRetention.map(\.rawValue).sorted()
         let marks = Array(repeating: "?", count: kept.count).joined(separator: ",")
-        let report = try self.securelyDeleting { db -> PurgeReport in
+        // Retention runs inside the daemon: it must never wait on readers (a reviewer's `tact queue
+        // list`), so its checkpoint is a passive one; the next automatic checkpoint finishes it.
+        let report = try self.securelyDeleting(checkpoint: "PASSIVE") { db -> PurgeReport in
             let cutoffSeconds = cutoff.timeIntervalSince1970
             // A message goes when it is old and none of its drafts is pending or was touched since.
             let pending = """
@@ -110,20 +112,25 @@ extension SQLiteStore {
 
     /// Runs `body` in one immediate transaction with `secure_delete` on, then checkpoints the log so
     /// the deleted rows leave the write-ahead log too.
-    private func securelyDeleting<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+    private func securelyDeleting<T>(checkpoint: String = "TRUNCATE", _ body: @escaping (Database) throws -> T) throws -> T {
+        var deletedAnything = false
         let result = try self.pool.writeWithoutTransaction { db -> T in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
             var result: T?
+            let before = db.totalChangesCount
             try db.inTransaction(.immediate) {
                 result = try body(db)
+                deletedAnything = db.totalChangesCount > before
                 return .commit
             }
             return result!
         }
         // A reader still inside an old snapshot can keep the checkpoint from finishing; it then finishes
-        // at the next automatic checkpoint.
-        try? self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        // at the next automatic checkpoint. Nothing deleted: nothing to push out of the log.
+        if deletedAnything {
+            try? self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(\(checkpoint))") }
+        }
         return result
     }
 

@@ -348,9 +348,7 @@ public final class SQLiteStore: MessageStore {
         guard db.changesCount == 1 else {
             guard let current = try Row.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
             else { throw StoreError(.notFound, "there is no draft \(id): check the id with `tact queue list`") }
-            let state: String = current["state"]
-            throw StoreError(
-                .conflict, "draft \(id) is already \(state) (someone else acted on it first): nothing was changed")
+            throw try Self.conflict(db, draft: id, state: current["state"])
         }
         if let revision {
             try db.execute(
@@ -448,7 +446,9 @@ public final class SQLiteStore: MessageStore {
                     Date().timeIntervalSince1970, id, DraftState.queued.rawValue,
                 ])
             guard db.changesCount == 1 else {
-                throw StoreError(.conflict, "draft \(id) is no longer queued (someone acted on it first): nothing was changed")
+                guard let current = try Row.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
+                else { throw StoreError(.notFound, "there is no draft \(id): check the id with `tact queue list`") }
+                throw try Self.conflict(db, draft: id, state: current["state"])
             }
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]) else {
                 throw StoreError(.notFound, "there is no draft \(id)")
@@ -533,6 +533,28 @@ public final class SQLiteStore: MessageStore {
                         detail: row["detail"])
                 }
         }
+    }
+
+    /// The error for a lost compare-and-set, naming who acted last, e.g. "draft 12 was already
+    /// approved by sam", read in the same transaction that saw the conflict.
+    private static func conflict(_ db: Database, draft id: Int64, state: String) throws -> StoreError {
+        let last = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT actor, action FROM audit
+                WHERE message_row_id = (SELECT message_row_id FROM draft WHERE id = ?) AND draft_id = ?
+                ORDER BY id DESC LIMIT 1
+                """,
+            arguments: [id, id])
+        let actor: String? = last?["actor"]
+        let action: String? = last?["action"]
+        guard let actor else {
+            return StoreError(.conflict, "draft \(id) is already \(state) (someone else acted on it first): nothing was changed")
+        }
+        if action == state {
+            return StoreError(.conflict, "draft \(id) was already \(state) by \(actor): nothing was changed")
+        }
+        return StoreError(.conflict, "draft \(id) is already \(state) (last changed by \(actor)): nothing was changed")
     }
 
     private static func audit(

@@ -27,6 +27,7 @@ struct Tact: AsyncParsableCommand {
             Queue.self,
             PauseCommand.self,
             ResumeCommand.self,
+            Review.self,
             Run.self,
             Status.self,
             Templates.self,

@@ -5,29 +5,9 @@ import TactTestSupport
 import Testing
 
 @Suite struct QueueCommandTests {
-    /// A store with a clean draft (1) and one carrying an error-level finding (2).
+    /// Drafts 1 (clean), 2 (an error-level finding) and 3 (clean), from QueueFixtures.swift.
     func makeStore(_ directory: TemporaryDirectory) throws -> String {
-        let path = directory.url.appendingPathComponent("tact.sqlite").path
-        let store = try SQLiteStore(path: path)
-        let now = Date()
-        _ = try store.record(
-            IncomingMessage(
-                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<q1@example.org>", sender: "jane@example.org",
-                subject: "Where is my order #48213?", receivedAt: now, outcome: .drafted, category: "order-status",
-                confidence: 0.9, senderName: "Jane Doe", customerText: "My order #48213 has not arrived."),
-            draft: NewDraft(template: "order-status", subject: "Re: Where is my order #48213?", body: "Hi Jane,\n\nThank you.\n",
-                            promisedBy: now.addingTimeInterval(3600)),
-            actor: "daemon")
-        _ = try store.record(
-            IncomingMessage(
-                mailbox: "support", uidValidity: 1, uid: 2, messageID: "<q2@example.org>", sender: "tom@example.org",
-                subject: "Refund", receivedAt: now, outcome: .drafted, category: "refund", confidence: 0.8,
-                senderName: "Tom Becker", customerText: "I want my money back."),
-            draft: NewDraft(
-                template: "refund", subject: "Re: Refund", body: "Hi Tom,\n\nAs I already explained, no.\n",
-                findingsJSON: #"[{"column":1,"line":3,"match":"As I already explained","message":"Never argue with a customer.","rule":"arguing","severity":"error","suggestion":null}]"#),
-            actor: "daemon")
-        return path
+        try makeQueuedStore(directory)
     }
 
     @Test func listShowsOneLineADraftWithinEightyColumns() throws {
@@ -37,7 +17,7 @@ import Testing
         let result = try TactBinary.run(["queue", "list", "--store", path])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 3)
+        #expect(lines.count == 4)
         #expect(lines.allSatisfy { $0.count <= 80 })
         #expect(lines[1].contains("Jane Doe") && lines[1].contains("order-status") && lines[1].contains("ok"))
         #expect(lines[2].contains("Tom Becker") && lines[2].contains("1E"))
@@ -111,7 +91,7 @@ import Testing
         #expect(rejected.status == 0)
         let again = try TactBinary.run(["queue", "approve", "1", "--store", path])
         #expect(again.status == 1)
-        #expect(again.stdout.contains("cannot become approved"))
+        #expect(again.stdout.contains("draft 1 was already rejected by tom"))
         #expect(try SQLiteStore(path: path).draft(id: 1)?.state == .rejected)
     }
 

@@ -19,10 +19,7 @@ import Testing
     }
 
     func editor(_ directory: TemporaryDirectory, _ script: String) throws -> String {
-        let file = directory.url.appendingPathComponent("editor.sh")
-        try "#!/bin/sh\n\(script)\n".write(to: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
-        return file.path
+        try scriptedEditor(directory, script)
     }
 
     @Test func anEditIsSavedAndLintedWithTheCustomersContext() throws {

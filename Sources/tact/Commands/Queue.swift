@@ -119,7 +119,7 @@ struct Queue: ParsableCommand {
                 return
             }
             // 5 + 4 + 15 + 12 + 20 + 5 + 12 columns and 6 spaces: 79, for an 80-column terminal.
-            print("ID    AGE  CUSTOMER        CATEGORY     SUBJECT              FIND  PROMISED")
+            print(Queue.paint("ID    AGE  CUSTOMER        CATEGORY     SUBJECT              FIND  PROMISED", "1"))
             for row in rows {
                 let findings = row["findings"]!
                 let painted = findings == "ok" ? Queue.fit(findings, 5) : Queue.paint(Queue.fit(findings, 5), findings.contains("E") ? "31" : "33")
@@ -140,21 +140,7 @@ struct Queue: ParsableCommand {
             guard let draft = try store.draft(id: self.id) else {
                 throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")
             }
-            let message = try store.message(rowID: draft.messageRowID)?.message
-            let confidence = message?.confidence.map { String(format: "%.2f", $0) } ?? "?"
-            print(Queue.paint("draft \(draft.id) — \(draft.state.rawValue)", "1") + ", template \(draft.draft.template), "
-                + "\(message?.category ?? "?") (confidence \(confidence))")
-            print("from:      \(message?.senderName.map { "\($0) <\(message?.sender ?? "")>" } ?? message?.sender ?? "(unknown)")")
-            print("subject:   \(message?.subject ?? "")")
-            if let promised = draft.draft.promisedBy { print("promised:  \(Explain.format(promised))") }
-            print("\n" + Queue.paint("The customer wrote:", "1"))
-            print(message?.customerText.map { $0.isEmpty ? "(no words of their own)" : $0 } ?? "(not recorded)")
-            print("\n" + Queue.paint("The draft:", "1"))
-            print("Subject: \(draft.draft.subject)\n")
-            print(draft.draft.body, terminator: draft.draft.body.hasSuffix("\n") ? "" : "\n")
-            let findings = Queue.findings(of: draft)
-            print("\n" + Queue.paint("Courtesy findings:", "1"))
-            print(LintReport.readable(findings, draft: draft.draft.body), terminator: "")
+            try Queue.printDraft(draft, from: store)
         }
     }
 
@@ -169,39 +155,18 @@ struct Queue: ParsableCommand {
         @Option(help: "Why (required with --force).") var reason: String?
 
         func run() throws {
+            if self.force && (self.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) {
+                throw CLIError("--force needs --reason TEXT: say why the findings do not matter here")
+            }
             let store = try self.location.open()
             guard let draft = try store.draft(id: self.id) else {
                 throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")
             }
-            let errors = Queue.findings(of: draft).filter { $0.severity == .error }
-            if !errors.isEmpty && !self.force {
-                print("draft \(self.id) has \(errors.count) error-level finding(s): \(errors.map(\.rule).joined(separator: ", ")).")
-                print("Fix it with `tact queue show \(self.id)` and edit, or approve anyway with --force --reason TEXT.")
-                throw ExitCode(1)
+            try Queue.reporting {
+                try Queue.approve(
+                    draft, in: store, actor: self.actor.resolved, forcedBecause: self.force ? self.reason : nil,
+                    note: self.reason, configFile: self.location.configFile)
             }
-            if self.force && (self.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) {
-                throw CLIError("--force needs --reason TEXT: say why the findings do not matter here")
-            }
-            let note = self.force ? "forced past \(errors.map(\.rule).joined(separator: ", ")): \(self.reason ?? "")" : self.reason
-            // A promise already past is renewed from now, in the same commit as the approval.
-            var revision: DraftRevision?
-            if let configuration = try? TactConfiguration.load(
-                explicitPath: self.location.configFile, environment: ProcessInfo.processInfo.environment
-            ).configuration,
-                let message = try store.message(rowID: draft.messageRowID)?.message
-            {
-                let target = configuration.drafting.targets[message.category ?? ""] ?? .businessDays(1)
-                if let renewed = try PromiseRenewal.renew(
-                    body: draft.draft.body, promisedBy: draft.draft.promisedBy, hours: configuration.drafting.businessHours,
-                    target: target, arrival: message.receivedAt, now: Date())
-                {
-                    revision = DraftRevision(body: renewed.body, promisedBy: renewed.promisedBy)
-                    print("the promised time had passed: the reply now promises \(configuration.drafting.businessHours.format(renewed.promisedBy))")
-                }
-            }
-            try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: note, revision: revision)
-            print("draft \(self.id) approved by \(self.actor.resolved)")
-            Queue.wakeOutbox(store)
         }
     }
 
@@ -220,8 +185,10 @@ struct Queue: ParsableCommand {
             guard let draft = try store.draft(id: self.id) else {
                 throw CLIError("there is no draft \(self.id): `tact queue list` shows the ids")
             }
-            try Queue.move(store, self.id, from: draft.state, to: .rejected, actor: self.actor.resolved, reason: self.reason)
-            print("draft \(self.id) rejected by \(self.actor.resolved)")
+            // From whatever state it is in: an approved reply can still be stopped before it is sent.
+            try Queue.reporting {
+                try Queue.reject(self.id, from: draft.state, in: store, actor: self.actor.resolved, reason: self.reason)
+            }
         }
     }
 
@@ -249,9 +216,32 @@ struct Queue: ParsableCommand {
             if draft.state == .outcomeUnknown {
                 print("warning: the server may already have this reply; the customer may get it twice")
             }
-            try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: "retry")
+            try Queue.reporting {
+                try Queue.move(store, self.id, from: draft.state, to: .approved, actor: self.actor.resolved, reason: "retry")
+            }
             print("draft \(self.id) will be sent again on the outbox's next pass")
             Queue.wakeOutbox(store)
+        }
+    }
+
+}
+
+/// Nothing was changed, for a reason the reviewer can act on (a lost race, error-level findings, a
+/// failed editor). One-shot commands print it and exit 1; `tact review` prints it and goes on.
+struct NotChanged: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The pieces `tact queue show/approve/reject/edit` and `tact review` share.
+extension Queue {
+    /// Runs one queue action: a refusal is printed and becomes exit status 1.
+    static func reporting(_ action: () throws -> Void) throws {
+        do {
+            try action()
+        } catch let refusal as NotChanged {
+            print(refusal.description)
+            throw ExitCode(1)
         }
     }
 
@@ -261,16 +251,95 @@ struct Queue: ParsableCommand {
         ServiceLock.wakeOutbox(stateDirectory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
     }
 
-    /// One state change; a lost race or a forbidden move is told plainly (exit 1).
+    /// One state change; a lost race names who won ("draft 12 was already approved by sam").
     static func move(
         _ store: SQLiteStore, _ id: Int64, from: DraftState, to: DraftState, actor: String, reason: String?,
         revision: DraftRevision? = nil
     ) throws {
         do {
             try store.transition(draft: id, from: from, to: to, actor: actor, reason: reason, revision: revision)
-        } catch let error as StoreError where error.kind == .conflict || error.kind == .invalidTransition {
-            print("not changed: \(error.description)")
-            throw ExitCode(1)
+        } catch let error as StoreError where error.kind == .conflict {
+            throw NotChanged(error.description)
+        } catch let error as StoreError where error.kind == .invalidTransition {
+            throw NotChanged("not changed: draft \(id): \(error.description)")
         }
+    }
+
+    /// "draft 12 was already approved by sam", from the audit log, for a draft that is no longer queued.
+    static func alreadyHandled(_ draft: StoredDraft, in store: SQLiteStore) -> String {
+        let last = (try? store.auditTrail(messageRowID: draft.messageRowID))?.last { $0.draftID == draft.id }
+        guard let last else { return "draft \(draft.id) is already \(draft.state.rawValue)" }
+        if last.action == draft.state.rawValue { return "draft \(draft.id) was already \(draft.state.rawValue) by \(last.actor)" }
+        return "draft \(draft.id) is already \(draft.state.rawValue) (last changed by \(last.actor))"
+    }
+
+    static func errorFindings(of draft: StoredDraft) -> [Finding] {
+        Queue.findings(of: draft).filter { $0.severity == .error }
+    }
+
+    /// What `tact queue show` prints: the customer's words first (quoted lines dimmed), the draft,
+    /// and each finding with line:column, the matched text and the suggestion.
+    static func printDraft(_ draft: StoredDraft, from store: SQLiteStore) throws {
+        let message = try store.message(rowID: draft.messageRowID)?.message
+        let confidence = message?.confidence.map { String(format: "%.2f", $0) } ?? "?"
+        print(Queue.paint("draft \(draft.id) — \(draft.state.rawValue)", "1") + ", template \(draft.draft.template), "
+            + "\(message?.category ?? "?") (confidence \(confidence))")
+        print("from:      \(message?.senderName.map { "\($0) <\(message?.sender ?? "")>" } ?? message?.sender ?? "(unknown)")")
+        print("subject:   \(message?.subject ?? "")")
+        if let promised = draft.draft.promisedBy { print("promised:  \(Explain.format(promised))") }
+        print("\n" + Queue.paint("The customer wrote:", "1"))
+        if let text = message?.customerText, !text.isEmpty {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                print(line.hasPrefix(">") ? Queue.paint(String(line), "2") : String(line))
+            }
+        } else {
+            print(message?.customerText == nil ? "(not recorded)" : "(no words of their own)")
+        }
+        print("\n" + Queue.paint("The draft:", "1"))
+        print("Subject: \(draft.draft.subject)\n")
+        print(draft.draft.body, terminator: draft.draft.body.hasSuffix("\n") ? "" : "\n")
+        print("\n" + Queue.paint("Courtesy findings:", "1"))
+        print(LintReport.readable(Queue.findings(of: draft), draft: draft.draft.body), terminator: "")
+    }
+
+    /// Approves a queued draft. Refused (`NotChanged`) while error-level findings remain, unless
+    /// `forcedBecause` gives the reviewer's reason; a promise already past is renewed from now, in
+    /// the same commit as the approval.
+    static func approve(
+        _ draft: StoredDraft, in store: SQLiteStore, actor: String, forcedBecause forceReason: String?, note: String? = nil,
+        configFile: String?
+    ) throws {
+        let errors = Queue.errorFindings(of: draft)
+        if !errors.isEmpty && forceReason == nil {
+            throw NotChanged("""
+                draft \(draft.id) has \(errors.count) error-level finding(s): \(errors.map(\.rule).joined(separator: ", ")).
+                Fix it with `tact queue show \(draft.id)` and edit, or approve anyway with --force --reason TEXT.
+                """)
+        }
+        var reason = note
+        if let forceReason { reason = errors.isEmpty ? forceReason : "forced past \(errors.map(\.rule).joined(separator: ", ")): \(forceReason)" }
+        var revision: DraftRevision?
+        if let configuration = try? TactConfiguration.load(explicitPath: configFile, environment: ProcessInfo.processInfo.environment)
+            .configuration,
+            let message = try store.message(rowID: draft.messageRowID)?.message
+        {
+            let target = configuration.drafting.targets[message.category ?? ""] ?? .businessDays(1)
+            if let renewed = try PromiseRenewal.renew(
+                body: draft.draft.body, promisedBy: draft.draft.promisedBy, hours: configuration.drafting.businessHours,
+                target: target, arrival: message.receivedAt, now: Date())
+            {
+                revision = DraftRevision(body: renewed.body, promisedBy: renewed.promisedBy)
+                print("the promised time had passed: the reply now promises \(configuration.drafting.businessHours.format(renewed.promisedBy))")
+            }
+        }
+        // From `queued` only: if someone else moved it since we looked, the store says who.
+        try Queue.move(store, draft.id, from: .queued, to: .approved, actor: actor, reason: reason, revision: revision)
+        print("draft \(draft.id) approved by \(actor)")
+        Queue.wakeOutbox(store)
+    }
+
+    static func reject(_ id: Int64, from state: DraftState, in store: SQLiteStore, actor: String, reason: String) throws {
+        try Queue.move(store, id, from: state, to: .rejected, actor: actor, reason: reason)
+        print("draft \(id) rejected by \(actor)")
     }
 }
