@@ -189,5 +189,6 @@ final class RSSProbeStore: MessageStore, @unchecked Sendable {
     func mailboxState(_ mailbox: String) throws -> MailboxState? { try self.base.mailboxState(mailbox) }
     func save(_ state: MailboxState) throws { try self.base.save(state) }
     func draftCounts() throws -> [DraftState: Int] { try self.base.draftCounts() }
+    func batch<T>(_ body: () throws -> T) throws -> T { try self.base.batch(body) }
     func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int] { try self.base.outcomeCounts(mailbox: mailbox) }
 }

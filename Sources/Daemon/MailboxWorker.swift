@@ -81,23 +81,26 @@ public struct MailboxWorker: Sendable {
         for start in stride(from: 0, to: uids.count, by: self.batchSize) {
             let batch = Array(uids[start..<min(start + self.batchSize, uids.count)])
             let fetched = try await self.session.fetch(uids: batch, maxSize: self.configuration.maxMessageBytes)
-            for message in fetched.messages {
-                let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: message.uid)
-                let clock = now()
-                let result = try self.processor.process(
-                    Data(message.bytes), at: location, arrival: clock, now: clock, notBefore: notBefore)
-                if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
+            // The batch is recorded in one store transaction, with the mark: one commit per batch.
+            try self.store.batch {
+                for message in fetched.messages {
+                    let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: message.uid)
+                    let clock = now()
+                    let result = try self.processor.process(
+                        Data(message.bytes), at: location, arrival: clock, now: clock, notBefore: notBefore)
+                    if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
+                }
+                for oversize in fetched.oversize {
+                    let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: oversize.uid)
+                    let result = try self.processor.recordOversize(
+                        at: location, size: oversize.size, limit: self.configuration.maxMessageBytes, now: now())
+                    if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
+                }
+                // Every message of the batch is recorded: move the mark in the same commit (a crash
+                // before it only means the batch is processed again, none of it having been recorded).
+                state.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
+                try self.store.save(state)
             }
-            for oversize in fetched.oversize {
-                let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: oversize.uid)
-                let result = try self.processor.recordOversize(
-                    at: location, size: oversize.size, limit: self.configuration.maxMessageBytes, now: now())
-                if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
-            }
-            // Every message of the batch is recorded: move the mark (a crash before this only
-            // means the batch is looked at again, and each message is found already recorded).
-            state.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
-            try self.store.save(state)
         }
         state.lastCheckAt = now()
         state.lastError = nil

@@ -52,6 +52,11 @@ public protocol MessageStore: Sendable {
     func draftCounts() throws -> [DraftState: Int]
     /// Counts of messages by outcome for one mailbox.
     func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int]
+
+    /// Runs `body`, whose calls to this store (from this thread) form one transaction: committed
+    /// together at the end, or not at all when `body` throws. A store without transactions just
+    /// runs `body`.
+    func batch<T>(_ body: () throws -> T) throws -> T
 }
 
 /// A new body and promise for a draft, applied together with a state change.
@@ -65,6 +70,8 @@ public struct DraftRevision: Sendable, Equatable {
 }
 
 extension MessageStore {
+    public func batch<T>(_ body: () throws -> T) throws -> T { try body() }
+
     @discardableResult
     public func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)
         throws -> StoredDraft

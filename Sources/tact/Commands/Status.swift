@@ -68,11 +68,9 @@ struct Status: ParsableCommand {
                 outcomes: Dictionary(uniqueKeysWithValues: try store.outcomeCounts(mailbox: mailbox.name).map { ($0.key.rawValue, $0.value) })))
         }
         var overdue: [Overdue] = []
-        for state in [DraftState.queued, .approved] {
-            for draft in try store.drafts(in: state) {
-                guard let promised = draft.draft.promisedBy, promised < now else { continue }
-                overdue.append(Overdue(draft: draft.id, state: state.rawValue, promisedBy: Explain.format(promised)))
-            }
+        // Only the overdue drafts are read (not the whole queue).
+        for draft in try store.overdueDrafts(before: now) {
+            overdue.append(Overdue(draft: draft.id, state: draft.state.rawValue, promisedBy: Explain.format(draft.promisedBy)))
         }
         if !overdue.isEmpty { attention.append("\(overdue.count) draft(s) past their promised time") }
         let report = Report(
