@@ -106,7 +106,7 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
             for index in indices {
                 let before = try observer.draftCounts()[.queued] ?? 0
                 let started = clock.now
-                try await appender.append(to: "INBOX", message: mail.message(index))
+                _ = try await appender.append(to: "INBOX", message: mail.message(index))
                 while try (observer.draftCounts()[.queued] ?? 0) <= before {
                     if clock.now - started > .seconds(30) {
                         throw BenchError("mail \(index) was not drafted within 30 s (IDLE: \(idle))")

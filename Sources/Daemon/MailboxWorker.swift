@@ -81,13 +81,18 @@ public struct MailboxWorker: Sendable {
         for start in stride(from: 0, to: uids.count, by: self.batchSize) {
             let batch = Array(uids[start..<min(start + self.batchSize, uids.count)])
             let fetched = try await self.session.fetch(uids: batch, maxSize: self.configuration.maxMessageBytes)
-            // The batch is recorded in one store transaction, with the mark: one commit per batch.
+            // Parse, classify and draft the batch on every core (pure work); then, in UID order,
+            // let the store decide and record, all in one store transaction with the mark.
+            let processor = self.processor
+            let mailbox = self.configuration.name
+            let prepared = Parallel.map(fetched.messages) { message in
+                let location = MessageLocation(mailbox: mailbox, uidValidity: status.uidValidity, uid: message.uid)
+                let clock = now()
+                return (location, clock, processor.prepare(Data(message.bytes), at: location, arrival: clock, now: clock))
+            }
             try self.store.batch {
-                for message in fetched.messages {
-                    let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: message.uid)
-                    let clock = now()
-                    let result = try self.processor.process(
-                        Data(message.bytes), at: location, arrival: clock, now: clock, notBefore: notBefore)
+                for (location, clock, message) in prepared {
+                    let result = try processor.process(message, at: location, arrival: clock, now: clock, notBefore: notBefore)
                     if case .recorded(let outcome, _, _, _) = result { pass.outcomes[outcome, default: 0] += 1 }
                 }
                 for oversize in fetched.oversize {
