@@ -178,10 +178,12 @@ public final class SQLiteStore: MessageStore {
                     );
                     """)
         }
-        migrator.registerMigration("v2: index for the hourly cap") { db in
+        migrator.registerMigration("v2: indexes for the hourly cap and overdue drafts") { db in
             // `acknowledgementCount` runs for every new message: without this index it read the
             // whole message table each time (quadratic over a backlog).
             try db.execute(sql: "CREATE INDEX message_by_outcome ON message(mailbox, outcome, recorded_at)")
+            // `tact status` reads only the drafts past their promise, not the whole queue.
+            try db.execute(sql: "CREATE INDEX draft_by_promise ON draft(state, promised_by)")
         }
         return migrator
     }()
