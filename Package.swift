@@ -68,7 +68,11 @@ let modules: [Target] = [
 
 let benchmarks: [Target] = [
     .executableTarget(
-        name: "TactBench", dependencies: ["MailTransport", "MailParsing", "Triage", "Courtesy", "TactTestSupport"],
+        name: "TactBench",
+        dependencies: [
+            "MailTransport", "MailParsing", "Triage", "Courtesy", "Drafting", "Configuration", "Store", "Daemon",
+            "TactTestSupport",
+        ],
         path: "Benchmarks/TactBench", swiftSettings: swiftSettings)
 ]
 

@@ -34,11 +34,6 @@ private func runLintBenchmark(_ arguments: [String]) async throws {
     print("lint: \(cpuText) s CPU = \(Int(Double(linted) / cpu)) drafts per CPU-second (findings: \(findings))")
 }
 
-private func threadCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
 
 enum LintBenchmarkDrafts {
     static let context = LintContext(

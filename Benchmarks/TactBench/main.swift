@@ -16,6 +16,12 @@ let all: [Benchmark] = [
     lintBenchmark,
     parseBenchmark,
     imapFetchBenchmark,
+    backlogBenchmark,
+    memoryBenchmark,
+    stagesBenchmark,
+    cliBenchmark,
+    latencyBenchmark,
+    idleBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

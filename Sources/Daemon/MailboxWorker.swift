@@ -27,8 +27,8 @@ public struct MailboxPass: Sendable, Equatable {
 /// then on every pass fetch the UIDs above the high-water mark (never setting \Seen), process
 /// each message exactly once, and move the mark forward batch by batch.
 ///
-/// A cancelled task (SIGTERM, a reload) stops between two messages: the message in hand is
-/// finished and recorded, never cut off halfway.
+/// A cancelled task (SIGTERM, a reload) stops between two batches: the batch in hand (prepared in
+/// parallel, recorded in one commit) is finished, never cut off halfway.
 public struct MailboxWorker: Sendable {
     public let configuration: MailboxConfiguration
     public let processor: MessageProcessor
@@ -101,33 +101,41 @@ public struct MailboxWorker: Sendable {
         }
         let uids = try await self.session.uids(above: state.lastUID).sorted()
         for start in stride(from: 0, to: uids.count, by: self.batchSize) {
+            // Stop between two batches, never inside one (a batch is one commit).
+            if Task.isCancelled { throw CancellationError() }
             let batch = Array(uids[start..<min(start + self.batchSize, uids.count)])
             let fetched = try await self.session.fetch(uids: batch, maxSize: self.configuration.maxMessageBytes)
-            for message in fetched.messages {
-                // Stop between two messages, never inside one.
-                if Task.isCancelled { throw CancellationError() }
-                let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: message.uid)
-                // Dates are looked at only for mail that was there when a mailbox was read from its
-                // start (a backfill, or a rebuilt mailbox): mail above that mark is new, whatever
-                // its Date header says.
-                let notBefore = message.uid <= state.resyncUntilUID ? state.baselineAt : nil
+            // Parse, classify and draft the batch on every core (pure work); then, in UID order,
+            // let the store decide and record, all in one store transaction with the mark.
+            let processor = self.processor
+            let mailbox = self.configuration.name
+            let prepared = Parallel.map(fetched.messages) { message in
+                let location = MessageLocation(mailbox: mailbox, uidValidity: status.uidValidity, uid: message.uid)
                 let clock = now()
-                let result = try self.processor.process(
-                    Data(message.bytes), at: location, arrival: message.internalDate ?? clock, now: clock,
-                    notBefore: notBefore)
-                pass.count(result)
+                let arrival = message.internalDate ?? clock
+                return (location, clock, arrival, processor.prepare(Data(message.bytes), at: location, arrival: arrival, now: clock))
             }
-            for oversize in fetched.oversize {
-                let location = MessageLocation(mailbox: self.configuration.name, uidValidity: status.uidValidity, uid: oversize.uid)
-                let result = try self.processor.recordOversize(
-                    at: location, size: oversize.size, limit: self.configuration.maxMessageBytes, now: now())
-                pass.count(result)
+            // Dates are looked at only for mail that was there when a mailbox was read from its
+            // start (a backfill, or a rebuilt mailbox): mail above that mark is new, whatever its
+            // Date header says.
+            let resyncUntil = state.resyncUntilUID
+            let baseline = state.baselineAt
+            try self.store.batch {
+                for (location, clock, arrival, message) in prepared {
+                    let notBefore = location.uid <= resyncUntil ? baseline : nil
+                    pass.count(try processor.process(message, at: location, arrival: arrival, now: clock, notBefore: notBefore))
+                }
+                for oversize in fetched.oversize {
+                    let location = MessageLocation(mailbox: mailbox, uidValidity: status.uidValidity, uid: oversize.uid)
+                    pass.count(try processor.recordOversize(
+                        at: location, size: oversize.size, limit: self.configuration.maxMessageBytes, now: now()))
+                }
+                // Every message of the batch is recorded: move the mark in the same commit (a crash
+                // before it only means the batch is processed again, none of it having been recorded).
+                state.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
+                if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
+                try self.store.save(state)
             }
-            // Every message of the batch is recorded: move the mark (a crash before this only
-            // means the batch is looked at again, and each message is found already recorded).
-            state.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
-            if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
-            try self.store.save(state)
         }
         if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
         state.lastCheckAt = now()

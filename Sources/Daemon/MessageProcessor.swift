@@ -98,6 +98,34 @@ public struct MessageProcessor: Sendable {
         }
     }
 
+    /// The part of processing that needs no store: parse, suppression, classification, and the
+    /// draft the message gets if the store's facts allow one. Pure, so a batch can be prepared on
+    /// several cores before its messages are recorded one by one (`process(_:at:…)`).
+    public struct Prepared: Sendable {
+        let parsed: Result<InboundMessage, MailParseError>
+        let suppression: Suppression?
+        let classification: Classification?
+        let draft: Result<Drafting.Draft, any Error>?
+    }
+
+    public func prepare(_ raw: Data, at location: MessageLocation, arrival: Date, now: Date) -> Prepared {
+        let message: InboundMessage
+        do {
+            message = try self.parser.parse(raw)
+        } catch {
+            return Prepared(parsed: .failure(error), suppression: nil, classification: nil, draft: nil)
+        }
+        if let suppressed = self.suppression.evaluate(message) {
+            return Prepared(parsed: .success(message), suppression: suppressed, classification: nil, draft: nil)
+        }
+        let classification = self.classifier.classify(subject: message.subject, text: message.text.wordsToClassify)
+        let ticket = "T-\(location.uidValidity)-\(location.uid)"
+        let draft = Result<Drafting.Draft, any Error> {
+            try self.drafter.draft(message, classification: classification, arrival: arrival, now: now, ticket: ticket)
+        }
+        return Prepared(parsed: .success(message), suppression: nil, classification: classification, draft: draft)
+    }
+
     /// - Parameters:
     ///   - arrival: the server's INTERNALDATE, or the time it was fetched.
     ///   - now: the clock, given so that tests and replays are reproducible.
@@ -109,6 +137,26 @@ public struct MessageProcessor: Sendable {
         if try self.store.isRecorded(mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid) {
             return .alreadyProcessed
         }
+        return try self.decideAndRecord(
+            self.prepare(raw, at: location, arrival: arrival, now: now), at: location, arrival: arrival, now: now,
+            notBefore: notBefore)
+    }
+
+    /// Records a prepared message: what the store knows (recorded already, seen under another
+    /// UIDVALIDITY, follow-up, per-sender window, hourly cap) decides whether its draft is kept.
+    /// `arrival` and `now` must be those given to `prepare`.
+    public func process(
+        _ prepared: Prepared, at location: MessageLocation, arrival: Date, now: Date, notBefore: Date? = nil
+    ) throws -> ProcessResult {
+        if try self.store.isRecorded(mailbox: location.mailbox, uidValidity: location.uidValidity, uid: location.uid) {
+            return .alreadyProcessed
+        }
+        return try self.decideAndRecord(prepared, at: location, arrival: arrival, now: now, notBefore: notBefore)
+    }
+
+    private func decideAndRecord(
+        _ prepared: Prepared, at location: MessageLocation, arrival: Date, now: Date, notBefore: Date?
+    ) throws -> ProcessResult {
         func record(_ incoming: IncomingMessage, _ draft: NewDraft?) throws -> ProcessResult {
             switch try self.store.record(incoming, draft: draft, steps: draft == nil ? [] : self.draftSteps, actor: "daemon") {
             case .alreadyRecorded: return .alreadyProcessed
@@ -131,10 +179,9 @@ public struct MessageProcessor: Sendable {
         }
 
         let message: InboundMessage
-        do {
-            message = try self.parser.parse(raw)
-        } catch {
-            return try record(incoming(nil, .unreadable, reason: "unreadable: \(error)"), nil)
+        switch prepared.parsed {
+        case .success(let parsed): message = parsed
+        case .failure(let error): return try record(incoming(nil, .unreadable, reason: "unreadable: \(error)"), nil)
         }
         // Seen before under another UIDVALIDITY (the mailbox was rebuilt): never handled twice.
         if let id = message.messageID,
@@ -145,7 +192,7 @@ public struct MessageProcessor: Sendable {
         if let notBefore, let date = message.date, date < notBefore {
             return try record(incoming(message, .skipped, reason: "dated before Tact watched this mailbox"), nil)
         }
-        if let suppressed = self.suppression.evaluate(message) {
+        if let suppressed = prepared.suppression {
             let reason = "\(suppressed.reason.rawValue): \(suppressed.detail)"
             // A delivery report about one of our replies: that draft is `bounced`, and the address
             // is not acknowledged again (recorded together, in one transaction).
@@ -175,7 +222,9 @@ public struct MessageProcessor: Sendable {
             threadRoot: try self.store.threadRoot(referencing: threadIDs.flatMap { [$0, "<\($0)>"] })?.id,
             lastAcknowledgementOfSender: try message.from.flatMap { try self.store.lastAcknowledgement(of: $0.address) },
             acknowledgementsInLastHour: try self.store.acknowledgementCount(mailbox: location.mailbox, since: now.addingTimeInterval(-3600)))
-        let classification = self.classifier.classify(subject: message.subject, text: message.text.wordsToClassify)
+        guard let classification = prepared.classification, let drafted = prepared.draft else {
+            preconditionFailure("a prepared message that is not suppressed has a classification and a draft")
+        }
         let category = classification.category.rawValue
         switch self.policy.decide(facts, now: now) {
         case .attach(let root):
@@ -186,10 +235,9 @@ public struct MessageProcessor: Sendable {
             return try record(
                 incoming(message, .rateLimited, reason: reason, category: category, confidence: classification.confidence), nil)
         case .acknowledge:
-            let ticket = "T-\(location.uidValidity)-\(location.uid)"
             let draft: Drafting.Draft
             do {
-                draft = try self.drafter.draft(message, classification: classification, arrival: arrival, now: now, ticket: ticket)
+                draft = try drafted.get()
             } catch {
                 return try record(incoming(message, .unreadable, reason: "cannot reply: \(error)", category: category), nil)
             }

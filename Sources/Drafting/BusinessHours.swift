@@ -231,11 +231,5 @@ public struct BusinessHours: Sendable {
     }
 
     /// "Tuesday 24 November, 10:00" in the team's zone: the form a promise takes in a reply.
-    public func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        formatter.timeZone = self.timeZone
-        formatter.dateFormat = "EEEE d MMMM, HH:mm"
-        return formatter.string(from: date)
-    }
+    public func format(_ date: Date) -> String { DateText.dayMonthAndTime(date, in: self.timeZone) }
 }

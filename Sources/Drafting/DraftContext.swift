@@ -104,8 +104,8 @@ public struct DraftContext: Sendable {
             "team_name": self.agent.team,
             "ticket": self.ticket,
             "promised_by": self.businessHours.format(self.promisedBy),
-            "promised_by_date": Self.format(self.promisedBy, "EEEE d MMMM", self.businessHours.timeZone),
-            "promised_by_time": Self.format(self.promisedBy, "HH:mm", self.businessHours.timeZone),
+            "promised_by_date": DateText.dayAndMonth(self.promisedBy, in: self.businessHours.timeZone),
+            "promised_by_time": DateText.time(self.promisedBy, in: self.businessHours.timeZone),
             "response_target": self.responseTarget.description,
         ]
         if let customer = self.customer {
@@ -130,13 +130,5 @@ public struct DraftContext: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar
-    }
-
-    private static func format(_ date: Date, _ pattern: String, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
     }
 }

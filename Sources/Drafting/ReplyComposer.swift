@@ -116,7 +116,13 @@ public enum ReplyComposer {
         if needsEncoding {
             text += self.quotedPrintable(normalized)
         } else {
-            text += normalized.replacingOccurrences(of: "\n", with: "\r\n")
+            var crlf: [UInt8] = []
+            crlf.reserveCapacity(normalized.utf8.count + normalized.utf8.count / 32)
+            for byte in normalized.utf8 {
+                if byte == 10 { crlf.append(13) }
+                crlf.append(byte)
+            }
+            text += String(decoding: crlf, as: UTF8.self)
         }
         readable += headers.dropFirst(3).map { ($0.0, $0.1) }
         return ComposedReply(fields: readable, data: Data(text.utf8))
@@ -206,9 +212,21 @@ public enum ReplyComposer {
     }
 
     static func normalizeLineEnds(_ body: String) -> String {
-        var text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        if !text.hasSuffix("\n") { text += "\n" }
-        return text
+        // Byte by byte: Foundation's `replacingOccurrences` goes through UTF-16.
+        var output: [UInt8] = []
+        output.reserveCapacity(body.utf8.count + 1)
+        var previousCR = false
+        for byte in body.utf8 {
+            if byte == 13 {
+                output.append(10)
+                previousCR = true
+                continue
+            }
+            if !(byte == 10 && previousCR) { output.append(byte) }
+            previousCR = false
+        }
+        if output.last != 10 { output.append(10) }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks at 76 characters.
@@ -235,11 +253,5 @@ public enum ReplyComposer {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
-    }
+    static func rfc5322Date(_ date: Date) -> String { DateText.rfc5322(date) }
 }

@@ -97,6 +97,11 @@ public protocol MessageStore: Sendable {
     /// address in any other audit row. Acknowledgement memory goes with the messages. Refuses with
     /// `.conflict`, changing nothing, while a reply to them is being sent.
     func forget(address: String) throws -> ForgetReport
+
+    /// Runs `body`, whose calls to this store (from this thread) form one transaction: committed
+    /// together at the end, or not at all when `body` throws. A store without transactions just
+    /// runs `body`.
+    func batch<T>(_ body: () throws -> T) throws -> T
 }
 
 /// What a retention purge deleted.
@@ -151,6 +156,7 @@ extension MessageStore {
     public func pause(holding mailbox: String) throws -> Pause? {
         try self.pauses().first { $0.mailbox == mailbox || $0.mailbox == nil }
     }
+    public func batch<T>(_ body: () throws -> T) throws -> T { try body() }
 
     @discardableResult
     public func transition(draft id: Int64, from expected: DraftState, to next: DraftState, actor: String, reason: String?)

@@ -18,7 +18,7 @@ extension SQLiteStore {
     }
 
     public func pendingSteps(mailbox: String) throws -> [ServerStep] {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -39,7 +39,7 @@ extension SQLiteStore {
     }
 
     public func finishStep(_ id: Int64, error: String?) throws {
-        try self.pool.write { db in
+        try self.write { db in
             try db.execute(
                 sql: """
                     UPDATE server_step SET done = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?
@@ -53,7 +53,7 @@ extension SQLiteStore {
     private static func scope(_ mailbox: String?) -> String { mailbox.map { "mailbox:\($0)" } ?? "*" }
 
     public func pause(mailbox: String?, actor: String, reason: String?) throws {
-        try self.pool.write { db in
+        try self.write { db in
             let now = Date().timeIntervalSince1970
             try db.execute(
                 sql: "INSERT OR IGNORE INTO pause (scope, actor, reason, since) VALUES (?, ?, ?, ?)",
@@ -66,7 +66,7 @@ extension SQLiteStore {
 
     @discardableResult
     public func resume(mailbox: String?, actor: String) throws -> Bool {
-        try self.pool.write { db in
+        try self.write { db in
             try db.execute(sql: "DELETE FROM pause WHERE scope = ?", arguments: [Self.scope(mailbox)])
             let lifted = db.changesCount > 0
             try db.execute(
@@ -77,7 +77,7 @@ extension SQLiteStore {
     }
 
     public func pauses() throws -> [Pause] {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM pause ORDER BY since").map { row in
                 let scope: String = row["scope"]
                 return Pause(

@@ -91,6 +91,50 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
+    // MARK: - Batches
+
+    /// The write transaction of the batch running on each thread (see `batch`).
+    private final class Batches: @unchecked Sendable {
+        let lock = NSLock()
+        var databases: [pthread_t: Database] = [:]
+    }
+    private let batches = Batches()
+
+    private var currentBatch: Database? {
+        let thread = pthread_self()
+        return self.batches.lock.withLock { self.batches.databases[thread] }
+    }
+
+    /// Runs `body` in one write transaction: every store call `body` makes from this thread reads
+    /// and writes inside it (each write in its own savepoint), and all of it is committed at the
+    /// end, or nothing if `body` throws. The daemon records a fetched batch of messages this way:
+    /// one commit instead of one per message, and a crash before the commit only means the batch
+    /// is processed again (nothing of it was recorded, and the mailbox mark had not moved).
+    public func batch<T>(_ body: () throws -> T) throws -> T {
+        if self.currentBatch != nil { return try body() }
+        return try self.pool.write { db in
+            let thread = pthread_self()
+            self.batches.lock.withLock { self.batches.databases[thread] = db }
+            defer { _ = self.batches.lock.withLock { self.batches.databases.removeValue(forKey: thread) } }
+            return try body()
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = self.currentBatch { return try body(db) }
+        return try self.pool.read(body)
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let db = self.currentBatch else { return try self.pool.write(body) }
+        var result: T?
+        try db.inSavepoint {
+            result = try body(db)
+            return .commit
+        }
+        return result!
+    }
+
     // MARK: - Schema
 
     private static let migrator: DatabaseMigrator = {
@@ -228,6 +272,13 @@ public final class SQLiteStore: MessageStore {
                     CREATE INDEX message_by_recorded_at ON message(recorded_at);
                     """)
         }
+        migrator.registerMigration("v2-index: the hourly cap and overdue drafts") { db in
+            // `acknowledgementCount` runs for every new message: without this index it read the
+            // whole message table each time (quadratic over a backlog).
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS message_by_outcome ON message(mailbox, outcome, recorded_at)")
+            // `tact status` reads only the drafts past their promise, not the whole queue.
+            try db.execute(sql: "CREATE INDEX draft_by_promise ON draft(state, promised_by)")
+        }
         return migrator
     }()
 
@@ -236,20 +287,23 @@ public final class SQLiteStore: MessageStore {
     public func record(_ message: IncomingMessage, draft: NewDraft?, steps: [ServerStepKind], actor: String) throws
         -> RecordResult
     {
-        try self.pool.write { db in
+        try self.write { db in
+            // Cached statements: these run for every message, and preparing them each time cost
+            // more than running them.
             if let existing = try Int64.fetchOne(
-                db, sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+                db.cachedStatement(sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
                 arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
             {
                 return .alreadyRecorded(messageRowID: existing)
             }
             let now = Date().timeIntervalSince1970
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
                                          outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
                     // Addresses compare case-insensitively (in practice): stored lowercased, so the
@@ -266,13 +320,14 @@ public final class SQLiteStore: MessageStore {
                 try Self.insert(steps, db, messageRowID: messageRowID, draftID: nil, now: now)
                 return .recorded(messageRowID: messageRowID, draftID: nil)
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
                                        reply_message_id, recipient, recipient_name, in_reply_to, references_list,
                                        created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     messageRowID, DraftState.queued.rawValue, draft.template, draft.subject, draft.body,
                     draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, draft.replyMessageID, draft.recipient,
@@ -288,22 +343,22 @@ public final class SQLiteStore: MessageStore {
     }
 
     public func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool {
-        try self.pool.read { db in
+        try self.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)"),
                 arguments: [mailbox, Int64(uidValidity), Int64(uid)]) ?? false
         }
     }
 
     public func message(rowID: Int64) throws -> StoredMessage? {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [rowID]).map(Self.message(from:))
         }
     }
 
     public func messages(withMessageID messageID: String) throws -> [StoredMessage] {
-        try self.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id", arguments: [messageID])
+        try self.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id"), arguments: [messageID])
                 .map(Self.message(from:))
         }
     }
@@ -333,7 +388,7 @@ public final class SQLiteStore: MessageStore {
                 return result!
             }
         }
-        return try self.pool.write(change)
+        return try self.write(change)
     }
 
     private static func applyTransition(
@@ -365,13 +420,13 @@ public final class SQLiteStore: MessageStore {
     }
 
     public func draft(id: Int64) throws -> StoredDraft? {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM draft WHERE id = ?", arguments: [id]).map(Self.draft(from:))
         }
     }
 
     public func drafts(in state: DraftState?) throws -> [StoredDraft] {
-        try self.pool.read { db in
+        try self.read { db in
             if let state {
                 return try Row.fetchAll(
                     db, sql: "SELECT * FROM draft WHERE state = ? ORDER BY created_at, id", arguments: [state.rawValue]
@@ -381,28 +436,86 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
+    /// One line of the review queue: what `tact queue list` shows.
+    public struct QueueLine: Sendable, Equatable {
+        public let id: Int64
+        public let createdAt: Date
+        public let customer: String?
+        public let category: String?
+        public let subject: String?
+        public let findingsJSON: String
+        public let promisedBy: Date?
+    }
+
+    /// The drafts in `state`, oldest first, at most `limit` (nil: all), with the few message fields
+    /// the queue list shows, in one indexed query (no bodies are read); and how many there are.
+    public func queueLines(in state: DraftState, limit: Int?) throws -> (lines: [QueueLine], total: Int) {
+        try self.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft WHERE state = ?", arguments: [state.rawValue]) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.created_at, d.findings_json, d.promised_by,
+                           COALESCE(m.sender_name, m.sender) AS customer, m.category, m.subject
+                    FROM draft d LEFT JOIN message m ON m.id = d.message_row_id
+                    WHERE d.state = ? ORDER BY d.created_at, d.id LIMIT ?
+                    """,
+                arguments: [state.rawValue, limit ?? -1])
+            let lines = rows.map { row in
+                let promised: Double? = row["promised_by"]
+                return QueueLine(
+                    id: row["id"], createdAt: Date(timeIntervalSince1970: row["created_at"]), customer: row["customer"],
+                    category: row["category"], subject: row["subject"], findingsJSON: row["findings_json"],
+                    promisedBy: promised.map(Date.init(timeIntervalSince1970:)))
+            }
+            return (lines, total)
+        }
+    }
+
+    /// Queued and approved drafts whose promised time is before `date` (for `tact status`), queued
+    /// ones first, oldest first: id, state and promised time only.
+    public func overdueDrafts(before date: Date) throws -> [(id: Int64, state: DraftState, promisedBy: Date)] {
+        try self.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, state, promised_by FROM draft
+                    WHERE state IN (?, ?) AND promised_by IS NOT NULL AND promised_by < ?
+                    ORDER BY state != ?, created_at, id
+                    """,
+                arguments: [
+                    DraftState.queued.rawValue, DraftState.approved.rawValue, date.timeIntervalSince1970,
+                    DraftState.queued.rawValue,
+                ]
+            ).map { row in
+                let state: String = row["state"]
+                return (row["id"], DraftState(rawValue: state) ?? .queued, Date(timeIntervalSince1970: row["promised_by"]))
+            }
+        }
+    }
+
     // MARK: - Threads and acknowledgement memory
 
     public func threadRoot(referencing messageIDs: [String]) throws -> StoredMessage? {
         let ids = Array(Set(messageIDs.filter { !$0.isEmpty })).prefix(100)
         guard !ids.isEmpty else { return nil }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        return try self.pool.read { db in
+        return try self.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(
+                    sql: """
                     SELECT * FROM message WHERE id = (
                         SELECT MIN(id) FROM (
                             SELECT id FROM message WHERE message_id IN (\(marks))
                             UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks))))
-                    """,
+                    """),
                 arguments: StatementArguments(Array(ids) + Array(ids))
             ).map(Self.message(from:))
         }
     }
 
     public func laterMessages(inThreadOf messageRowID: Int64, after date: Date) throws -> [StoredMessage] {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -416,18 +529,18 @@ public final class SQLiteStore: MessageStore {
     }
 
     public func lastAcknowledgement(of sender: String) throws -> Date? {
-        try self.pool.read { db in
+        try self.read { db in
             try Double.fetchOne(
-                db, sql: "SELECT MAX(recorded_at) FROM message WHERE sender = ? AND outcome = ?",
+                db.cachedStatement(sql: "SELECT MAX(recorded_at) FROM message WHERE sender = ? AND outcome = ?"),
                 arguments: [sender.lowercased(), MessageOutcome.drafted.rawValue]
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
 
     public func acknowledgementCount(mailbox: String, since date: Date) throws -> Int {
-        try self.pool.read { db in
+        try self.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?",
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?"),
                 arguments: [mailbox, MessageOutcome.drafted.rawValue, date.timeIntervalSince1970]) ?? 0
         }
     }
@@ -435,7 +548,7 @@ public final class SQLiteStore: MessageStore {
     public func revise(draft id: Int64, to draft: NewDraft, category: String, actor: String, detail: String) throws
         -> StoredDraft
     {
-        try self.pool.write { db in
+        try self.write { db in
             try db.execute(
                 sql: """
                     UPDATE draft SET template = ?, subject = ?, body = ?, findings_json = ?, promised_by = ?, updated_at = ?
@@ -463,7 +576,7 @@ public final class SQLiteStore: MessageStore {
     // MARK: - Mailbox state and counts
 
     public func mailboxState(_ mailbox: String) throws -> MailboxState? {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM mailbox_state WHERE mailbox = ?", arguments: [mailbox]).map { row in
                 let validity: Int64 = row["uid_validity"]
                 let last: Int64 = row["last_uid"]
@@ -479,7 +592,7 @@ public final class SQLiteStore: MessageStore {
     }
 
     public func save(_ state: MailboxState) throws {
-        try self.pool.write { db in
+        try self.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, baseline_at, last_check_at, last_error,
@@ -498,7 +611,7 @@ public final class SQLiteStore: MessageStore {
     }
 
     public func draftCounts() throws -> [DraftState: Int] {
-        try self.pool.read { db in
+        try self.read { db in
             var counts: [DraftState: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM draft GROUP BY state") {
                 let state: String = row["state"]
@@ -509,7 +622,7 @@ public final class SQLiteStore: MessageStore {
     }
 
     public func outcomeCounts(mailbox: String) throws -> [MessageOutcome: Int] {
-        try self.pool.read { db in
+        try self.read { db in
             var counts: [MessageOutcome: Int] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT outcome, COUNT(*) AS n FROM message WHERE mailbox = ? GROUP BY outcome", arguments: [mailbox])
@@ -524,7 +637,7 @@ public final class SQLiteStore: MessageStore {
     // MARK: - Audit
 
     public func auditTrail(messageRowID: Int64) throws -> [AuditEntry] {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE message_row_id = ? ORDER BY id", arguments: [messageRowID])
                 .map { row in
                     AuditEntry(
@@ -560,8 +673,9 @@ public final class SQLiteStore: MessageStore {
     private static func audit(
         _ db: Database, actor: String, messageRowID: Int64, draftID: Int64?, action: String, detail: String?
     ) throws {
-        try db.execute(
-            sql: "INSERT INTO audit (at, actor, message_row_id, draft_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO audit (at, actor, message_row_id, draft_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [Date().timeIntervalSince1970, actor, messageRowID, draftID, action, detail])
     }
 
@@ -605,7 +719,7 @@ extension SQLiteStore {
     public func markSent(draft id: Int64, reply: String, copy: Data, steps: [PostSendStepKind], actor: String) throws
         -> StoredDraft
     {
-        try self.pool.write { db in
+        try self.write { db in
             let draft = try Self.applyTransition(db, draft: id, from: .sending, to: .sent, actor: actor, reason: reply, revision: nil)
             let now = Date().timeIntervalSince1970
             if !steps.isEmpty {
@@ -622,7 +736,7 @@ extension SQLiteStore {
     }
 
     public func pendingPostSendSteps() throws -> [PostSendStep] {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -642,7 +756,7 @@ extension SQLiteStore {
     public func finishPostSendStep(draft id: Int64, kind: PostSendStepKind, error: String?, detail: String?, actor: String)
         throws
     {
-        try self.pool.write { db in
+        try self.write { db in
             let now = Date().timeIntervalSince1970
             if let error {
                 try db.execute(
@@ -678,7 +792,7 @@ extension SQLiteStore {
         let ids = Array(bare.flatMap { [$0, "<\($0)>"] }.prefix(200))
         guard !ids.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        return try self.pool.read { db in
+        return try self.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM draft WHERE reply_message_id IN (\(marks)) ORDER BY id", arguments: StatementArguments(ids)
             ).map(Self.draft(from:))
@@ -688,7 +802,7 @@ extension SQLiteStore {
     public func recordBounce(_ message: IncomingMessage, draft id: Int64, address: String, status: String?, actor: String)
         throws -> RecordResult
     {
-        try self.pool.write { db in
+        try self.write { db in
             if let existing = try Int64.fetchOne(
                 db, sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
                 arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
@@ -732,7 +846,7 @@ extension SQLiteStore {
     }
 
     public func bouncedAddress(_ address: String) throws -> BouncedAddress? {
-        try self.pool.read { db in
+        try self.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM bounced_address WHERE address = ?", arguments: [address.lowercased()]).map {
                 row in
                 BouncedAddress(

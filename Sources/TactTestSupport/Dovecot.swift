@@ -237,10 +237,17 @@ public final class Dovecot: @unchecked Sendable {
         guard result.status == 0 else { throw TestSupportError("doveadm save failed: \(result.stderr)") }
     }
 
-    /// Writes `count` messages straight into INBOX's maildir (seconds for 100,000); Dovecot gives
-    /// them UIDs in file-name order at the next SELECT. `body(i)` makes message i (LF line ends).
-    public func bulkLoad(count: Int, body: (Int) -> [UInt8]) throws {
-        let cur = "\(self.directory.path)/mail/test/cur"
+    /// Writes `count` messages straight into the maildir of `mailbox` (default INBOX; another
+    /// folder is created; seconds for 100,000); Dovecot gives them UIDs in file-name order at the
+    /// next SELECT. `body(i)` makes message i (LF line ends).
+    public func bulkLoad(count: Int, mailbox: String = "INBOX", body: (Int) -> [UInt8]) throws {
+        // Maildir++: INBOX is the root, every other folder a ".Name" directory beside cur/.
+        let folder = mailbox == "INBOX" ? "" : "/.\(mailbox)"
+        let cur = "\(self.directory.path)/mail/test\(folder)/cur"
+        for sub in ["new", "tmp"] {
+            try FileManager.default.createDirectory(
+                atPath: "\(self.directory.path)/mail/test\(folder)/\(sub)", withIntermediateDirectories: true)
+        }
         try FileManager.default.createDirectory(atPath: cur, withIntermediateDirectories: true)
         for i in 0..<count {
             let bytes = body(i)

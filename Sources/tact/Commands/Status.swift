@@ -82,11 +82,9 @@ struct Status: ParsableCommand {
                 paused: pause, failingServerSteps: failingSteps))
         }
         var overdue: [Overdue] = []
-        for state in [DraftState.queued, .approved] {
-            for draft in try store.drafts(in: state) {
-                guard let promised = draft.draft.promisedBy, promised < now else { continue }
-                overdue.append(Overdue(draft: draft.id, state: state.rawValue, promisedBy: Explain.format(promised)))
-            }
+        // Only the overdue drafts are read (not the whole queue).
+        for draft in try store.overdueDrafts(before: now) {
+            overdue.append(Overdue(draft: draft.id, state: draft.state.rawValue, promisedBy: Explain.format(draft.promisedBy)))
         }
         if !overdue.isEmpty { attention.append("\(overdue.count) draft(s) past their promised time") }
         let counts = try store.draftCounts()

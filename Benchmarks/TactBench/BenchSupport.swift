@@ -1,0 +1,116 @@
+import Configuration
+import Foundation
+import TactTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The repository (for templates, the rule pack, the corpus and the built `tact`).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Duration {
+    var seconds: Double { Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18 }
+}
+
+/// What a process costs, read from /proc by pid, so the same code measures this process (the
+/// in-process service) or a spawned `tact run`.
+enum ProcessProbe {
+    /// User + system CPU seconds of `pid` (all its threads), from /proc/PID/stat.
+    static func cpuSeconds(pid: pid_t = getpid()) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after "comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// A `VmRSS`/`VmHWM`-style field of /proc/PID/status, in MB.
+    static func statusMB(_ field: String, pid: pid_t = getpid()) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+
+    static func rssMB(pid: pid_t = getpid()) -> Double { statusMB("VmRSS", pid: pid) }
+    static func peakRSSMB(pid: pid_t = getpid()) -> Double { statusMB("VmHWM", pid: pid) }
+
+    /// Resets the kernel's peak-RSS mark (VmHWM) of this process, so a later peak is the peak of
+    /// what ran in between.
+    static func resetPeakRSS() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+}
+
+/// This thread's CPU time: on a shared machine, wall time also counts other processes.
+func threadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
+/// A `tact.toml` for the benchmarks: one `[[mailbox]]` per folder, all on one Dovecot (or on a
+/// proxy in front of it, `port`), no sender window beyond the default, and an hourly cap high
+/// enough that a backlog is not rate-limited by it (see BENCHMARKS.md).
+func writeBenchConfiguration(
+    in directory: String, dovecot: Dovecot?, port: Int? = nil, folders: [String] = ["INBOX"], hourlyCap: Int = 100_000
+) throws -> TactConfiguration {
+    let secret = directory + "/imap-password"
+    try (dovecot?.password ?? "unused").write(toFile: secret, atomically: true, encoding: .utf8)
+    var text = "# Written by TactBench for a throwaway Dovecot on loopback.\n"
+    for (index, folder) in folders.enumerated() {
+        text += """
+            [[mailbox]]
+            name = "\(folders.count == 1 ? "support" : "support\(index + 1)")"
+            host = "127.0.0.1"
+            port = \(port ?? dovecot?.plainPort ?? 143)
+            security = "plain"
+            user = "\(dovecot?.user ?? "unused")"
+            password_file = "\(secret)"
+            folder = "\(folder)"
+            own_addresses = ["support@shop.example"]
+            agent_name = "Marta Keller"
+            team_name = "Shop Support"
+
+
+            """
+    }
+    text += """
+        [drafting]
+        templates_dir = "\(repositoryRoot)/templates"
+        rules_file = "\(repositoryRoot)/config/courtesy.toml"
+        time_zone = "Europe/London"
+
+        [daemon]
+        state_dir = "\(directory)"
+        hourly_cap = \(hourlyCap)
+
+        """
+    let path = directory + "/tact.toml"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+        return try TactConfiguration.load(explicitPath: path, environment: [:], currentDirectory: directory).configuration
+    } catch {
+        throw BenchError("the benchmark's configuration \(path) is invalid: \(error)")
+    }
+}

@@ -1,0 +1,268 @@
+import Configuration
+import Daemon
+import Foundation
+import MailTransport
+import Store
+import TactTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The mail service being measured: something that watches every configured mailbox and turns
+/// new mail into queued drafts in the configuration's store, running as process `pid`.
+///
+/// Today that is `InProcessService`: the building blocks the long-running `tact run` uses
+/// (`IMAPSession.waitForNewMail` + `MailboxWorker.pass`, one loop per mailbox) inside this
+/// process. When `tact run` (without --once) exists, a `SpawnedService` that posix_spawns
+/// `.build/release/tact run --config PATH`, reports the child's pid and stops it with SIGTERM
+/// replaces it; every measurement below reads /proc/PID and the store, so nothing else changes.
+protocol MailService: AnyObject {
+    var pid: pid_t { get }
+    func start() async throws
+    func stop() async
+}
+
+final class InProcessService: MailService, @unchecked Sendable {
+    let configuration: TactConfiguration
+    let pollInterval: Duration
+    var pid: pid_t { getpid() }
+    private var loops: [Task<Void, Never>] = []
+    private var sessions: [IMAPSession] = []
+
+    init(configuration: TactConfiguration, pollInterval: Duration) {
+        self.configuration = configuration
+        self.pollInterval = pollInterval
+    }
+
+    func start() async throws {
+        let shared = try Pipeline.shared(self.configuration)
+        let store = try SQLiteStore(path: self.configuration.daemon.storePath)
+        for mailbox in self.configuration.mailboxes {
+            let session = IMAPSession(
+                endpoint: mailbox.endpoint, credentials: mailbox.credentials, pollInterval: self.pollInterval)
+            let worker = MailboxWorker(
+                configuration: mailbox,
+                processor: try Pipeline.processor(for: mailbox, configuration: self.configuration, shared: shared, store: store),
+                session: session)
+            // The first pass remembers where the mailbox stands (nothing already there is answered).
+            _ = try await worker.pass(now: { Date() })
+            self.sessions.append(session)
+            self.loops.append(Task {
+                while !Task.isCancelled {
+                    do {
+                        if case .newMail = try await session.waitForNewMail(timeout: .seconds(25 * 60)) {
+                            _ = try await worker.pass(now: { Date() })
+                        }
+                    } catch {
+                        if Task.isCancelled { break }
+                        FileHandle.standardError.write(Data("service: \(mailbox.name): \(error)\n".utf8))
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+            })
+        }
+    }
+
+    func stop() async {
+        for loop in self.loops { loop.cancel() }
+        for loop in self.loops { await loop.value }
+        for session in self.sessions { await session.close() }
+    }
+}
+
+/// `latency [deliveries] [poll-seconds]`: mails APPENDed one at a time (by another IMAP
+/// connection) → their draft in the store (read by another store connection every ms), p50/p99,
+/// under IDLE and under polling every `poll-seconds` (default 1 s; the server stops offering IDLE).
+var latencyBenchmark: Benchmark {
+    Benchmark(name: "latency", summary: "APPEND -> queued draft, p50/p99 over 200 deliveries, IDLE and polling [n] [poll-s]") {
+        arguments in
+        let deliveries = arguments.first.flatMap { Int($0) } ?? 200
+        let poll = arguments.dropFirst().first.flatMap { Double($0) } ?? 1
+        for idle in [true, false] {
+            let label = idle ? "IDLE" : "polling every \(format(poll, 2)) s"
+            let latencies = try await measureLatency(deliveries: deliveries, idle: idle, poll: .milliseconds(Int(poll * 1000)))
+            print("latency (\(label)): p50 \(format(percentile(latencies, 50))) ms, p99 \(format(percentile(latencies, 99))) ms, "
+                + "max \(format(latencies.max() ?? .nan)) ms over \(latencies.count) deliveries")
+        }
+    }
+}
+
+func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws -> [Double] {
+    let mail = try BenchMail(size: 1500)
+    // Customer mail from distinct senders (each gets a draft), no attachment.
+    let indices = (100..<1_000_000).lazy.filter { BenchMail.kind($0) == .customer }.prefix(deliveries)
+    return try await withDovecot(advertiseIdle: idle) { dovecot in
+        let directory = try TemporaryDirectory(prefix: "tact-bench")
+        defer { directory.remove() }
+        let configuration = try writeBenchConfiguration(in: directory.path, dovecot: dovecot)
+        let service: any MailService = InProcessService(configuration: configuration, pollInterval: poll)
+        try await service.start()
+        let observer = try SQLiteStore(path: configuration.daemon.storePath)
+        let appender = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())
+        let clock = ContinuousClock()
+        var latencies: [Double] = []
+        do {
+            for index in indices {
+                let before = try observer.draftCounts()[.queued] ?? 0
+                let started = clock.now
+                _ = try await appender.append(to: "INBOX", message: mail.message(index))
+                while try (observer.draftCounts()[.queued] ?? 0) <= before {
+                    if clock.now - started > .seconds(30) {
+                        throw BenchError("mail \(index) was not drafted within 30 s (IDLE: \(idle))")
+                    }
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+                latencies.append((clock.now - started).seconds * 1000)
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+        await appender.close()
+        return latencies
+    }
+}
+
+/// `idle [seconds] [messages] [poll-seconds]`: 5 mailboxes (folders) of `messages` (default
+/// 100,000) each, nothing new, watched for `seconds` (default 60) under IDLE, then under polling
+/// every `poll-seconds` (default 30): the service's CPU seconds (/proc/PID/stat, user + system,
+/// every thread) and the bytes both ways between it and Dovecot, counted by a loopback proxy in
+/// this process (IMAP payload bytes, no TCP/IP headers), per minute; RSS at the end.
+var idleBenchmark: Benchmark {
+    Benchmark(name: "idle", summary: "CPU and bytes per minute, 5 idle mailboxes of 100,000, IDLE and polling [s] [n] [poll-s]") {
+        arguments in
+        let seconds = arguments.first.flatMap { Double($0) } ?? 60
+        let messages = arguments.dropFirst().first.flatMap { Int($0) } ?? 100_000
+        let poll = arguments.dropFirst(2).first.flatMap { Double($0) } ?? 30
+        let modes = arguments.contains("idle-only") ? [true] : arguments.contains("poll-only") ? [false] : [true, false]
+        for idle in modes {
+            try await withDovecot(advertiseIdle: idle) { dovecot in
+                let folders = (1...5).map { "box\($0)" }
+                let clock = ContinuousClock()
+                let loadStart = clock.now
+                for folder in folders {
+                    try dovecot.bulkLoad(count: messages, mailbox: folder) { i in
+                        Array("From: c\(i)@example.org\nSubject: m\(i)\nMessage-ID: <\(i)@\(folder)>\n\nbody \(i)\n".utf8)
+                    }
+                }
+                let proxy = try CountingProxy(target: dovecot.plainPort)
+                let directory = try TemporaryDirectory(prefix: "tact-bench")
+                defer { directory.remove() }
+                let configuration = try writeBenchConfiguration(
+                    in: directory.path, dovecot: dovecot, port: proxy.port, folders: folders)
+                let service: any MailService = InProcessService(
+                    configuration: configuration, pollInterval: .milliseconds(Int(poll * 1000)))
+                try await service.start()  // includes Dovecot's indexing of each folder at the first SELECT
+                print("idle: 5 mailboxes x \(messages) messages loaded and baselined in \(format((clock.now - loadStart).seconds)) s")
+                try await Task.sleep(for: .seconds(3))
+                let cpuStart = ProcessProbe.cpuSeconds(pid: service.pid)
+                let bytesStart = proxy.bytes
+                let started = clock.now
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                let elapsed = (clock.now - started).seconds
+                let cpu = ProcessProbe.cpuSeconds(pid: service.pid) - cpuStart
+                let bytes = proxy.bytes
+                let rss = ProcessProbe.rssMB(pid: service.pid)
+                await service.stop()
+                let perMinute = 60 / elapsed
+                let label = idle ? "IDLE" : "polling every \(format(poll, 0)) s"
+                print("idle (\(label)): \(format(cpu, 3)) CPU s in \(format(elapsed)) s = \(format(cpu / elapsed * 100, 3))% of a core, "
+                    + "\(format(cpu * perMinute, 3)) CPU s/min; wire: \(Int(Double(bytes.up - bytesStart.up) * perMinute)) B/min to the "
+                    + "server, \(Int(Double(bytes.down - bytesStart.down) * perMinute)) B/min from it; RSS \(format(rss)) MB")
+                proxy.close()
+            }
+        }
+    }
+}
+
+/// A loopback TCP proxy in front of Dovecot that counts the bytes it passes each way.
+final class CountingProxy: @unchecked Sendable {
+    let port: Int
+    private let target: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var up = 0
+    private var down = 0
+    private var closed = false
+
+    var bytes: (up: Int, down: Int) { self.lock.withLock { (self.up, self.down) } }
+
+    init(target: Int) throws {
+        self.target = target
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard fd >= 0, bound else { throw BenchError("the counting proxy cannot listen on 127.0.0.1") }
+        self.listener = fd
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread { self.acceptLoop() }
+    }
+
+    func close() {
+        self.lock.withLock { self.closed = true }
+        shutdown(self.listener, Int32(SHUT_RDWR))
+        _ = Glibc.close(self.listener)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(self.listener, nil, nil)
+            guard client >= 0 else {
+                if self.lock.withLock({ self.closed }) { return }
+                continue
+            }
+            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(self.target).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            guard connected else {
+                _ = Glibc.close(client)
+                _ = Glibc.close(server)
+                continue
+            }
+            Thread.detachNewThread { self.pump(from: client, to: server, upstream: true) }
+            Thread.detachNewThread { self.pump(from: server, to: client, upstream: false) }
+        }
+    }
+
+    private func pump(from source: Int32, to sink: Int32, upstream: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let read = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }
+            if read <= 0 { break }
+            self.lock.withLock { if upstream { self.up += read } else { self.down += read } }
+            var sent = 0
+            while sent < read {
+                let n = buffer.withUnsafeBytes { send(sink, $0.baseAddress! + sent, read - sent, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                sent += n
+            }
+            if sent < read { break }
+        }
+        shutdown(sink, Int32(SHUT_WR))
+        shutdown(source, Int32(SHUT_RD))
+        // The server-to-client pump ends last in practice (the server closes after LOGOUT): it
+        // closes both sockets.
+        if !upstream {
+            _ = Glibc.close(source)
+            _ = Glibc.close(sink)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// English date text for replies, built from calendar fields. The same output as a `DateFormatter`
+/// with the en_GB_POSIX / en_US_POSIX patterns it replaces, without creating an ICU formatter per
+/// call (that was half of the drafting time).
+enum DateText {
+    static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ]
+
+    private static func fields(_ date: Date, _ zone: TimeZone) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
+    }
+
+    private static func two(_ value: Int?) -> String {
+        let value = value ?? 0
+        return value < 10 ? "0\(value)" : String(value)
+    }
+
+    /// "EEEE d MMMM": "Tuesday 24 November".
+    static func dayAndMonth(_ date: Date, in zone: TimeZone) -> String {
+        let parts = Self.fields(date, zone)
+        return "\(Self.weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(Self.months[(parts.month ?? 1) - 1])"
+    }
+
+    /// "HH:mm": "09:30".
+    static func time(_ date: Date, in zone: TimeZone) -> String {
+        let parts = Self.fields(date, zone)
+        return "\(Self.two(parts.hour)):\(Self.two(parts.minute))"
+    }
+
+    /// "EEEE d MMMM, HH:mm": "Tuesday 24 November, 09:30".
+    static func dayMonthAndTime(_ date: Date, in zone: TimeZone) -> String {
+        let parts = Self.fields(date, zone)
+        return "\(Self.weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(Self.months[(parts.month ?? 1) - 1]), "
+            + "\(Self.two(parts.hour)):\(Self.two(parts.minute))"
+    }
+
+    /// RFC 5322 in UTC, "EEE, dd MMM yyyy HH:mm:ss '+0000'": "Tue, 03 Nov 2026 09:30:00 +0000".
+    static func rfc5322(_ date: Date) -> String {
+        let parts = Self.fields(date, TimeZone(identifier: "UTC") ?? .gmt)
+        return "\(Self.weekdays[(parts.weekday ?? 1) - 1].prefix(3)), \(Self.two(parts.day)) "
+            + "\(Self.months[(parts.month ?? 1) - 1].prefix(3)) \(parts.year ?? 1970) "
+            + "\(Self.two(parts.hour)):\(Self.two(parts.minute)):\(Self.two(parts.second)) +0000"
+    }
+}
