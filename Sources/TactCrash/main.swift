@@ -176,7 +176,7 @@ do {
         say("PASS: every invariant held")
     } else {
         for problem in broken { say("BROKEN: \(problem)") }
-        say("FAIL (repeat with: TactCrash \(kills) \(seed)); daemon log tail:\n\(daemon.log.suffix(3000))")
+        say("FAIL (repeat with: TactCrash \(kills) \(seed)); daemon log tail:\n" + String(daemon.log.suffix(3000)))
         exit(1)
     }
 } catch {

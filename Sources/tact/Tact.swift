@@ -40,6 +40,10 @@ extension Tact {
     /// Runs the command; a `CLIError` (a problem the user can fix: a bad file, a missing folder) is
     /// printed as `tact: <message>` with exit status 2, as the commands' help promises.
     static func main() async {
+        // A wake-up for the outbox (SIGUSR1, from `tact queue approve`) or a reload (SIGHUP) that
+        // arrives before `tact run` has set up its handlers must not end the process.
+        signal(SIGUSR1, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
