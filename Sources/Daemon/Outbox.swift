@@ -103,7 +103,8 @@ public struct Outbox: Sendable {
         if let newer = try self.store.laterMessages(inThreadOf: stored.id, after: draft.createdAt).first {
             return "the customer wrote again (message \(newer.id)) before this reply went out"
         }
-        if let colleague = try await self.colleagueAnswered(stored.message, mailbox: mailbox, sessions: sessions) {
+        if let colleague = try await self.colleagueAnswered(
+            stored.message, draftReplyID: draft.draft.replyMessageID, mailbox: mailbox, sessions: sessions) {
             return colleague
         }
         return nil
@@ -111,9 +112,9 @@ public struct Outbox: Sendable {
 
     /// Whether someone answered the original outside Tact: it is `\Answered` on the server, or a
     /// message whose In-Reply-To is its Message-ID is in the Sent folder.
-    private func colleagueAnswered(_ message: IncomingMessage, mailbox: MailboxConfiguration, sessions: Sessions)
-        async throws -> String?
-    {
+    private func colleagueAnswered(
+        _ message: IncomingMessage, draftReplyID: String?, mailbox: MailboxConfiguration, sessions: Sessions
+    ) async throws -> String? {
         let session = sessions.session(for: mailbox)
         let bareID = message.messageID.map(Self.bare)
         let status = try await session.select(mailbox.folder, readOnly: true)
@@ -128,12 +129,36 @@ public struct Outbox: Sendable {
             return "a colleague has answered: the original is flagged \\Answered on the server (\(mailbox.folder) UID \(answered.key))"
         }
         if let sent = mailbox.sentFolder, let bareID, !bareID.isEmpty {
-            _ = try await session.select(sent, readOnly: true)
+            try await Self.selectSent(sent, of: mailbox, session: session)
+            let replyID = draftReplyID.map(Self.bare) ?? ""
+            let ownCopies = replyID.isEmpty ? [] : try await session.search(header: "Message-ID", containing: replyID)
+            if let uid = ownCopies.first {
+                // A server that files submitted mail itself (Gmail, Exchange) has this very reply:
+                // an earlier attempt whose outcome was unknown was delivered after all.
+                return "this reply is already in \(sent) (UID \(uid)): an earlier attempt was delivered, so it is not sent again"
+            }
             if let uid = try await session.search(header: "In-Reply-To", containing: bareID).first {
                 return "a colleague has answered: a reply to it is in \(sent) (UID \(uid))"
             }
         }
         return nil
+    }
+
+    /// Opens the Sent folder, saying which setting to fix when it does not exist.
+    private static func selectSent(_ folder: String, of mailbox: MailboxConfiguration, session: IMAPSession) async throws {
+        let failure: TransportError
+        do {
+            _ = try await session.select(folder, readOnly: true)
+            return
+        } catch {
+            failure = error
+        }
+        guard failure.kind == .noSuchMailbox else { throw failure }
+        throw TransportError(
+            .noSuchMailbox,
+            "sent_folder \"\(folder)\" of mailbox \(mailbox.name) does not exist on \(mailbox.endpoint.host): "
+                + "set sent_folder to the server's Sent folder, or to \"\" to keep no copy",
+            serverText: failure.serverText)
     }
 
     private static func bare(_ messageID: String) -> String {
@@ -269,7 +294,7 @@ public struct Outbox: Sendable {
             guard let replyID = draft.draft.replyMessageID, !step.copy.isEmpty else {
                 throw StepProblem(message: "the sent copy was not kept: nothing to append")
             }
-            _ = try await session.select(folder, readOnly: true)
+            try await Self.selectSent(folder, of: mailbox, session: session)
             // Idempotent: a copy from an earlier attempt (a crash after the APPEND) is found, not repeated.
             if let uid = try await session.search(header: "Message-ID", containing: Self.bare(replyID)).first {
                 return "already in \(folder) (UID \(uid))"

@@ -363,6 +363,38 @@ import Testing
         }
     }
 
+    @Test func aReplyAlreadyInSentIsNotSentAgain() async throws {
+        try await withServers { dovecot, sink, directory in
+            let setup = try await setUp(directory, dovecot: dovecot, sink: sink)
+            // The SMTP server filed an earlier attempt (outcome unknown) in Sent itself, and a person
+            // asked for a retry: the copy there shows it was delivered.
+            let replyID = try #require(try setup.store.draft(id: setup.draftID)?.draft.replyMessageID)
+            try dovecot.deliver(
+                Array(
+                    ("From: support@shop.example\r\nTo: liam.obrien@example.net\r\nSubject: Re: Refund\r\n"
+                        + "Message-ID: \(replyID)\r\nIn-Reply-To: <demo-02@example.net>\r\n\r\nHi Liam,\r\n").utf8),
+                to: "Sent")
+            guard case .superseded(setup.draftID, let reason)? = try await setup.outbox.sendApproved().first else {
+                Issue.record("expected superseded")
+                return
+            }
+            #expect(reason.contains("this reply is already in Sent"), "\(reason)")
+            #expect(try sink.messages().isEmpty)
+        }
+    }
+
+    @Test func aMissingSentFolderIsNamedWithTheSettingToFix() async throws {
+        try await withServers { dovecot, sink, directory in
+            let setup = try await setUp(directory, dovecot: dovecot, sink: sink, mailboxExtra: "sent_folder = \"Sent Items\"")
+            guard case .retryLater(_, let reason)? = try await setup.outbox.sendApproved().first else {
+                Issue.record("expected retryLater")
+                return
+            }
+            #expect(reason.contains("sent_folder \"Sent Items\" of mailbox support does not exist"), "\(reason)")
+            #expect(try sink.messages().isEmpty)
+        }
+    }
+
     @Test func aBounceOfOurReplyMarksItBouncedAndStopsAcknowledgements() async throws {
         try await withServers { dovecot, sink, directory in
             let setup = try await setUp(directory, dovecot: dovecot, sink: sink)
