@@ -125,7 +125,7 @@ public struct Outbox: Sendable {
             // The folder was renumbered since: find the original by its Message-ID.
             uids = try await session.search(header: "Message-ID", containing: bareID)
         }
-        if let answered = try await session.flags(uids: uids).first(where: { $0.value.contains("\\Answered") }) {
+        if let answered = try await session.flags(uids: uids).first(where: { $0.value.contains { $0.lowercased() == "\\answered" } }) {
             return "a colleague has answered: the original is flagged \\Answered on the server (\(mailbox.folder) UID \(answered.key))"
         }
         if let sent = mailbox.sentFolder, let bareID, !bareID.isEmpty {
