@@ -31,7 +31,9 @@ import Store
 ///    written to the audit log (`tact explain`) and the step stays pending for the next pass. Both
 ///    are idempotent, so replaying them after a crash is safe: the APPEND first looks for the
 ///    reply's Message-ID in Sent (`UID SEARCH HEADER`), and setting a flag twice changes nothing.
-///    A step never touches the draft's state, so it can never cause a resend.
+///    A step never touches the draft's state, so it can never cause a resend. Each attempt first
+///    claims its step in the store for `stepClaimSeconds`, so two outbox processes never file the
+///    same copy at once; after a crash the step is replayed once that claim has run out.
 public struct Outbox: Sendable {
     public let store: any MessageStore
     public let configuration: TactConfiguration
@@ -84,7 +86,7 @@ public struct Outbox: Sendable {
             for draft in try self.store.drafts(in: .approved) {
                 results.append(try await self.send(draft, now: now(), sessions: sessions))
             }
-            try await self.finishPostSendSteps(sessions: sessions)
+            try await self.finishPostSendSteps(sessions: sessions, now: now())
             await sessions.closeAll()
             return results
         } catch {
@@ -256,8 +258,12 @@ public struct Outbox: Sendable {
     // MARK: - After sending
 
     /// Does every pending server step once. A failure is recorded (audit log) and left pending.
-    private func finishPostSendSteps(sessions: Sessions) async throws {
+    private func finishPostSendSteps(sessions: Sessions, now: Date) async throws {
         for step in try self.store.pendingPostSendSteps() {
+            // Another outbox process (the service and a `tact run --once`) may be on it already.
+            guard try self.store.claimPostSendStep(draft: step.draftID, kind: step.kind, for: Self.stepClaimSeconds, now: now) else {
+                continue
+            }
             let detail: String
             do {
                 detail = try await self.perform(step, sessions: sessions)
@@ -274,6 +280,9 @@ public struct Outbox: Sendable {
             try self.store.finishPostSendStep(draft: step.draftID, kind: step.kind, error: nil, detail: detail, actor: "outbox")
         }
     }
+
+    /// How long one process holds a server step: after a crash, the step is replayed once this ran out.
+    static let stepClaimSeconds: TimeInterval = 300
 
     /// A post-send step that cannot be done now, in words for the audit log.
     private struct StepProblem: Error {

@@ -160,8 +160,12 @@ import Testing
             #expect(try sentCopies(dovecot, draft).count == 1)
             #expect(Set(try setup.store.pendingPostSendSteps().map(\.kind)) == [.appendToSent, .flagAnswered])
             #expect(!(try dovecot.flags(uid: setup.uid)).contains("\\Answered"))
-            // The next pass replays them: the copy is found by its Message-ID, not appended again.
+            // The crashed pass still holds the append for a while: nothing is done twice meanwhile.
             #expect(try await setup.outbox.sendApproved().isEmpty)
+            #expect(try setup.store.pendingPostSendSteps().map(\.kind) == [.appendToSent])
+            // Once its claim ran out, a pass replays it: the copy is found by its Message-ID, not appended again.
+            let later = Date().addingTimeInterval(Outbox.stepClaimSeconds + 1)
+            #expect(try await setup.outbox.sendApproved(now: { later }).isEmpty)
             #expect(try sentCopies(dovecot, draft).count == 1)
             #expect(try dovecot.search(["all"], mailbox: "Sent").count == 1)
             #expect(try dovecot.flags(uid: setup.uid).contains("\\Answered"))
