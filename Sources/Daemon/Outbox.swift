@@ -31,7 +31,9 @@ import Store
 ///    written to the audit log (`tact explain`) and the step stays pending for the next pass. Both
 ///    are idempotent, so replaying them after a crash is safe: the APPEND first looks for the
 ///    reply's Message-ID in Sent (`UID SEARCH HEADER`), and setting a flag twice changes nothing.
-///    A step never touches the draft's state, so it can never cause a resend.
+///    A step never touches the draft's state, so it can never cause a resend. Each attempt first
+///    claims its step in the store for `stepClaimSeconds`, so two outbox processes never file the
+///    same copy at once; after a crash the step is replayed once that claim has run out.
 public struct Outbox: Sendable {
     public let store: any MessageStore
     public let configuration: TactConfiguration
@@ -84,7 +86,7 @@ public struct Outbox: Sendable {
             for draft in try self.store.drafts(in: .approved) {
                 results.append(try await self.send(draft, now: now(), sessions: sessions))
             }
-            try await self.finishPostSendSteps(sessions: sessions)
+            try await self.finishPostSendSteps(sessions: sessions, now: now())
             await sessions.closeAll()
             return results
         } catch {
@@ -103,7 +105,8 @@ public struct Outbox: Sendable {
         if let newer = try self.store.laterMessages(inThreadOf: stored.id, after: draft.createdAt).first {
             return "the customer wrote again (message \(newer.id)) before this reply went out"
         }
-        if let colleague = try await self.colleagueAnswered(stored.message, mailbox: mailbox, sessions: sessions) {
+        if let colleague = try await self.colleagueAnswered(
+            stored.message, draftReplyID: draft.draft.replyMessageID, mailbox: mailbox, sessions: sessions) {
             return colleague
         }
         return nil
@@ -111,9 +114,9 @@ public struct Outbox: Sendable {
 
     /// Whether someone answered the original outside Tact: it is `\Answered` on the server, or a
     /// message whose In-Reply-To is its Message-ID is in the Sent folder.
-    private func colleagueAnswered(_ message: IncomingMessage, mailbox: MailboxConfiguration, sessions: Sessions)
-        async throws -> String?
-    {
+    private func colleagueAnswered(
+        _ message: IncomingMessage, draftReplyID: String?, mailbox: MailboxConfiguration, sessions: Sessions
+    ) async throws -> String? {
         let session = sessions.session(for: mailbox)
         let bareID = message.messageID.map(Self.bare)
         let status = try await session.select(mailbox.folder, readOnly: true)
@@ -124,16 +127,40 @@ public struct Outbox: Sendable {
             // The folder was renumbered since: find the original by its Message-ID.
             uids = try await session.search(header: "Message-ID", containing: bareID)
         }
-        if let answered = try await session.flags(uids: uids).first(where: { $0.value.contains("\\Answered") }) {
+        if let answered = try await session.flags(uids: uids).first(where: { $0.value.contains { $0.lowercased() == "\\answered" } }) {
             return "a colleague has answered: the original is flagged \\Answered on the server (\(mailbox.folder) UID \(answered.key))"
         }
         if let sent = mailbox.sentFolder, let bareID, !bareID.isEmpty {
-            _ = try await session.select(sent, readOnly: true)
+            try await Self.selectSent(sent, of: mailbox, session: session)
+            let replyID = draftReplyID.map(Self.bare) ?? ""
+            let ownCopies = replyID.isEmpty ? [] : try await session.search(header: "Message-ID", containing: replyID)
+            if let uid = ownCopies.first {
+                // A server that files submitted mail itself (Gmail, Exchange) has this very reply:
+                // an earlier attempt whose outcome was unknown was delivered after all.
+                return "this reply is already in \(sent) (UID \(uid)): an earlier attempt was delivered, so it is not sent again"
+            }
             if let uid = try await session.search(header: "In-Reply-To", containing: bareID).first {
                 return "a colleague has answered: a reply to it is in \(sent) (UID \(uid))"
             }
         }
         return nil
+    }
+
+    /// Opens the Sent folder, saying which setting to fix when it does not exist.
+    private static func selectSent(_ folder: String, of mailbox: MailboxConfiguration, session: IMAPSession) async throws {
+        let failure: TransportError
+        do {
+            _ = try await session.select(folder, readOnly: true)
+            return
+        } catch {
+            failure = error
+        }
+        guard failure.kind == .noSuchMailbox else { throw failure }
+        throw TransportError(
+            .noSuchMailbox,
+            "sent_folder \"\(folder)\" of mailbox \(mailbox.name) does not exist on \(mailbox.endpoint.host): "
+                + "set sent_folder to the server's Sent folder, or to \"\" to keep no copy",
+            serverText: failure.serverText)
     }
 
     private static func bare(_ messageID: String) -> String {
@@ -237,8 +264,12 @@ public struct Outbox: Sendable {
     // MARK: - After sending
 
     /// Does every pending server step once. A failure is recorded (audit log) and left pending.
-    private func finishPostSendSteps(sessions: Sessions) async throws {
+    private func finishPostSendSteps(sessions: Sessions, now: Date) async throws {
         for step in try self.store.pendingPostSendSteps() {
+            // Another outbox process (the service and a `tact run --once`) may be on it already.
+            guard try self.store.claimPostSendStep(draft: step.draftID, kind: step.kind, for: Self.stepClaimSeconds, now: now) else {
+                continue
+            }
             let detail: String
             do {
                 detail = try await self.perform(step, sessions: sessions)
@@ -255,6 +286,9 @@ public struct Outbox: Sendable {
             try self.store.finishPostSendStep(draft: step.draftID, kind: step.kind, error: nil, detail: detail, actor: "outbox")
         }
     }
+
+    /// How long one process holds a server step: after a crash, the step is replayed once this ran out.
+    static let stepClaimSeconds: TimeInterval = 300
 
     /// A post-send step that cannot be done now, in words for the audit log.
     private struct StepProblem: Error {
@@ -275,7 +309,7 @@ public struct Outbox: Sendable {
             guard let replyID = draft.draft.replyMessageID, !step.copy.isEmpty else {
                 throw StepProblem(message: "the sent copy was not kept: nothing to append")
             }
-            _ = try await session.select(folder, readOnly: true)
+            try await Self.selectSent(folder, of: mailbox, session: session)
             // Idempotent: a copy from an earlier attempt (a crash after the APPEND) is found, not repeated.
             if let uid = try await session.search(header: "Message-ID", containing: Self.bare(replyID)).first {
                 return "already in \(folder) (UID \(uid))"

@@ -56,7 +56,10 @@ public protocol MessageStore: Sendable {
     func markSent(draft id: Int64, reply: String, copy: Data, steps: [PostSendStepKind], actor: String) throws -> StoredDraft
     /// Post-send steps not yet done, oldest first.
     func pendingPostSendSteps() throws -> [PostSendStep]
-    /// Records the end of one attempt at a post-send step: done (with `detail`), or failed with
+    /// Claims a pending step for `seconds`, so that two outbox processes never do it at once;
+    /// false when it is done or another process holds it. A crashed holder's claim runs out.
+    func claimPostSendStep(draft id: Int64, kind: PostSendStepKind, for seconds: TimeInterval, now: Date) throws -> Bool
+    /// Records the end of one attempt at a post-send step (and releases its claim): done (with `detail`), or failed with
     /// `error` (it stays pending and is tried again). Both are written to the audit log.
     func finishPostSendStep(draft id: Int64, kind: PostSendStepKind, error: String?, detail: String?, actor: String) throws
     /// The drafts whose reply carried one of `messageIDs` (with or without angle brackets).

@@ -246,6 +246,7 @@ public final class SQLiteStore: MessageStore {
                         done INTEGER NOT NULL DEFAULT 0,
                         attempts INTEGER NOT NULL DEFAULT 0,
                         last_error TEXT,
+                        claimed_until REAL,
                         updated_at REAL NOT NULL,
                         PRIMARY KEY (draft_id, kind)
                     );
@@ -753,6 +754,19 @@ extension SQLiteStore {
         }
     }
 
+    public func claimPostSendStep(draft id: Int64, kind: PostSendStepKind, for seconds: TimeInterval, now: Date) throws -> Bool {
+        try self.pool.write { db in
+            let at = now.timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    UPDATE post_send_step SET claimed_until = ?
+                    WHERE draft_id = ? AND kind = ? AND done = 0 AND (claimed_until IS NULL OR claimed_until <= ?)
+                    """,
+                arguments: [at + seconds, id, kind.rawValue, at])
+            return db.changesCount == 1
+        }
+    }
+
     public func finishPostSendStep(draft id: Int64, kind: PostSendStepKind, error: String?, detail: String?, actor: String)
         throws
     {
@@ -761,13 +775,13 @@ extension SQLiteStore {
             if let error {
                 try db.execute(
                     sql: """
-                        UPDATE post_send_step SET attempts = attempts + 1, last_error = ?, updated_at = ?
+                        UPDATE post_send_step SET attempts = attempts + 1, last_error = ?, claimed_until = NULL, updated_at = ?
                         WHERE draft_id = ? AND kind = ? AND done = 0
                         """,
                     arguments: [error, now, id, kind.rawValue])
             } else {
                 try db.execute(
-                    sql: "UPDATE post_send_step SET done = 1, last_error = NULL, updated_at = ? WHERE draft_id = ? AND kind = ? AND done = 0",
+                    sql: "UPDATE post_send_step SET done = 1, last_error = NULL, claimed_until = NULL, updated_at = ? WHERE draft_id = ? AND kind = ? AND done = 0",
                     arguments: [now, id, kind.rawValue])
             }
             guard db.changesCount == 1 else { return }

@@ -160,8 +160,12 @@ import Testing
             #expect(try sentCopies(dovecot, draft).count == 1)
             #expect(Set(try setup.store.pendingPostSendSteps().map(\.kind)) == [.appendToSent, .flagAnswered])
             #expect(!(try dovecot.flags(uid: setup.uid)).contains("\\Answered"))
-            // The next pass replays them: the copy is found by its Message-ID, not appended again.
+            // The crashed pass still holds the append for a while: nothing is done twice meanwhile.
             #expect(try await setup.outbox.sendApproved().isEmpty)
+            #expect(try setup.store.pendingPostSendSteps().map(\.kind) == [.appendToSent])
+            // Once its claim ran out, a pass replays it: the copy is found by its Message-ID, not appended again.
+            let later = Date().addingTimeInterval(Outbox.stepClaimSeconds + 1)
+            #expect(try await setup.outbox.sendApproved(now: { later }).isEmpty)
             #expect(try sentCopies(dovecot, draft).count == 1)
             #expect(try dovecot.search(["all"], mailbox: "Sent").count == 1)
             #expect(try dovecot.flags(uid: setup.uid).contains("\\Answered"))
@@ -360,6 +364,38 @@ import Testing
             #expect(reason.contains("a reply to it is in Sent"), "\(reason)")
             #expect(try sink.messages().isEmpty)
             #expect(!(try dovecot.flags(uid: setup.uid)).contains("\\Answered"))
+        }
+    }
+
+    @Test func aReplyAlreadyInSentIsNotSentAgain() async throws {
+        try await withServers { dovecot, sink, directory in
+            let setup = try await setUp(directory, dovecot: dovecot, sink: sink)
+            // The SMTP server filed an earlier attempt (outcome unknown) in Sent itself, and a person
+            // asked for a retry: the copy there shows it was delivered.
+            let replyID = try #require(try setup.store.draft(id: setup.draftID)?.draft.replyMessageID)
+            try dovecot.deliver(
+                Array(
+                    ("From: support@shop.example\r\nTo: liam.obrien@example.net\r\nSubject: Re: Refund\r\n"
+                        + "Message-ID: \(replyID)\r\nIn-Reply-To: <demo-02@example.net>\r\n\r\nHi Liam,\r\n").utf8),
+                to: "Sent")
+            guard case .superseded(setup.draftID, let reason)? = try await setup.outbox.sendApproved().first else {
+                Issue.record("expected superseded")
+                return
+            }
+            #expect(reason.contains("this reply is already in Sent"), "\(reason)")
+            #expect(try sink.messages().isEmpty)
+        }
+    }
+
+    @Test func aMissingSentFolderIsNamedWithTheSettingToFix() async throws {
+        try await withServers { dovecot, sink, directory in
+            let setup = try await setUp(directory, dovecot: dovecot, sink: sink, mailboxExtra: "sent_folder = \"Sent Items\"")
+            guard case .retryLater(_, let reason)? = try await setup.outbox.sendApproved().first else {
+                Issue.record("expected retryLater")
+                return
+            }
+            #expect(reason.contains("sent_folder \"Sent Items\" of mailbox support does not exist"), "\(reason)")
+            #expect(try sink.messages().isEmpty)
         }
     }
 

@@ -54,6 +54,22 @@ import Testing
         }
     }
 
+    @Test func aStepIsClaimedByOneProcessAtATimeUntilItsClaimRunsOut() throws {
+        try withSentDraft { store, id, _ in
+            try store.markSent(draft: id, reply: "250 OK", copy: Data("x".utf8), steps: [.appendToSent], actor: "outbox")
+            let now = Date()
+            #expect(try store.claimPostSendStep(draft: id, kind: .appendToSent, for: 300, now: now))
+            #expect(try !store.claimPostSendStep(draft: id, kind: .appendToSent, for: 300, now: now.addingTimeInterval(10)))
+            // The holder crashed: its claim runs out and the step can be taken again.
+            #expect(try store.claimPostSendStep(draft: id, kind: .appendToSent, for: 300, now: now.addingTimeInterval(301)))
+            // A failure releases the claim at once.
+            try store.finishPostSendStep(draft: id, kind: .appendToSent, error: "down", detail: nil, actor: "outbox")
+            #expect(try store.claimPostSendStep(draft: id, kind: .appendToSent, for: 300, now: now.addingTimeInterval(302)))
+            try store.finishPostSendStep(draft: id, kind: .appendToSent, error: nil, detail: "copied", actor: "outbox")
+            #expect(try !store.claimPostSendStep(draft: id, kind: .appendToSent, for: 300, now: now.addingTimeInterval(1000)))
+        }
+    }
+
     @Test func aBounceIsRecordedOnceWithTheDraftAndTheAddress() throws {
         try withSentDraft { store, id, _ in
             try store.markSent(draft: id, reply: "250 OK", copy: Data(), steps: [], actor: "outbox")
