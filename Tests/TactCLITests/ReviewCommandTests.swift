@@ -224,6 +224,15 @@ final class TmuxTerminal {
         modesNow = try terminal.run(modes)
         #expect(modesNow.contains("MODE:icanon\n") && modesNow.contains("MODE:echo\n"), "\(modesNow)")
         #expect(!modesNow.contains("MODE:-icanon") && !modesNow.contains("MODE:-echo"))
+
+        // Ctrl-Z: the shell gets its normal terminal back; after `fg` a single key works again.
+        try terminal.after({ try terminal.type(review, enter: true) }, waitFor: "draft 3: [a]pprove")
+        try terminal.after({ try terminal.key("C-z") }, waitFor: "tmux$ ")
+        modesNow = try terminal.run(modes)
+        #expect(modesNow.contains("MODE:icanon\n") && modesNow.contains("MODE:echo\n"), "\(modesNow)")
+        try terminal.type("fg", enter: true)
+        usleep(300_000)  // the job is back in the foreground before the key is sent
+        try terminal.after({ try terminal.type("s") }, waitFor: "approved 0, rejected 0, edited 0, skipped 1")
         #expect(try store.draft(id: 3)?.state == .queued)
     }
 
