@@ -116,7 +116,8 @@ struct Review: ParsableCommand {
                             tally.edited += 1
                         }
                     } catch let refusal as NotChanged {
-                        print(refusal.description)
+                        // Someone else acting meanwhile is told once, at the top of the loop.
+                        if try store.draft(id: draft.id)?.state == .queued { print(refusal.description) }
                     } catch let problem as CLIError {
                         print("tact: \(problem.description)")
                     }
