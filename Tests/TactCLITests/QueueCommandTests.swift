@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Store
 import TactTestSupport
@@ -93,22 +92,6 @@ import Testing
         #expect(again.status == 1)
         #expect(again.stdout.contains("draft 1 was already rejected by tom"))
         #expect(try SQLiteStore(path: path).draft(id: 1)?.state == .rejected)
-    }
-
-    @Test func twoReviewersApprovingAtOnceLetExactlyOneWin() throws {
-        let directory = try TemporaryDirectory(prefix: "tact-queue")
-        defer { directory.remove() }
-        let path = try makeStore(directory)
-        let results = LockedBox([Int32]())
-        DispatchQueue.concurrentPerform(iterations: 6) { index in
-            let result = try? TactBinary.run(["queue", "approve", "1", "--store", path, "--as", "reviewer\(index)"])
-            let status = result?.status ?? -1
-            results.value = results.value + [status]
-        }
-        #expect(results.value.filter { $0 == 0 }.count == 1)
-        #expect(results.value.filter { $0 == 1 }.count == 5)
-        let approvals = try SQLiteStore(path: path).auditTrail(messageRowID: 1).filter { $0.action == "approved" }
-        #expect(approvals.count == 1)
     }
 
     @Test func anUnknownDraftOrStateIsNamed() throws {

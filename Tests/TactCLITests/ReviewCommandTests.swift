@@ -224,6 +224,15 @@ final class TmuxTerminal {
         modesNow = try terminal.run(modes)
         #expect(modesNow.contains("MODE:icanon\n") && modesNow.contains("MODE:echo\n"), "\(modesNow)")
         #expect(!modesNow.contains("MODE:-icanon") && !modesNow.contains("MODE:-echo"))
+
+        // Ctrl-Z: the shell gets its normal terminal back; after `fg` a single key works again.
+        try terminal.after({ try terminal.type(review, enter: true) }, waitFor: "draft 3: [a]pprove")
+        try terminal.after({ try terminal.key("C-z") }, waitFor: "tmux$ ")
+        modesNow = try terminal.run(modes)
+        #expect(modesNow.contains("MODE:icanon\n") && modesNow.contains("MODE:echo\n"), "\(modesNow)")
+        try terminal.type("fg", enter: true)
+        usleep(300_000)  // the job is back in the foreground before the key is sent
+        try terminal.after({ try terminal.type("s") }, waitFor: "approved 0, rejected 0, edited 0, skipped 1")
         #expect(try store.draft(id: 3)?.state == .queued)
     }
 
@@ -251,20 +260,23 @@ final class TmuxTerminal {
         let directory = try TemporaryDirectory(prefix: "tact-review")
         defer { directory.remove() }
         let path = try makeQueuedStore(directory)
-        // Sam approves draft 2 after the review has listed the queue (while draft 1 is on screen):
-        // the scripted editor of draft 1 does it, so the timing is exact.
+        // While maria edits draft 1, sam approves it (the scripted editor does it, so the timing is
+        // exact) and then draft 2: her edit is refused, and draft 2 is passed over, both naming sam.
         var environment = ProcessInfo.processInfo.environment
         environment["VISUAL"] = nil
-        environment["EDITOR"] = try scriptedEditor(
-            directory, "'\(TactBinary.path)' queue approve 2 --store '\(path)' --as sam --force --reason 'fine' >/dev/null")
+        let tact = "'\(TactBinary.path)' queue approve --store '\(path)' --as sam --force --reason fine"
+        environment["EDITOR"] = try scriptedEditor(directory, "\(tact) 1 >/dev/null; \(tact) 2 >/dev/null; echo 'Best wishes' >> \"$1\"")
         let result = try TactBinary.run(
-            ["review", "--store", path, "--config", self.config, "--as", "maria"], input: Data("e\ns\nr\ntoo late\n".utf8),
+            ["review", "--store", path, "--config", self.config, "--as", "maria"], input: Data("e\nr\ntoo late\n".utf8),
             environment: environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("no change"))
+        #expect(result.stdout.components(separatedBy: "draft 1 was already approved by sam").count == 2, "\(result.stdout)")
         #expect(result.stdout.contains("draft 2 was already approved by sam"))
         #expect(result.stdout.contains("draft 3 rejected by maria"))
-        #expect(result.stdout.contains("approved 0, rejected 1, edited 0, skipped 1, already handled by others 1"))
+        #expect(result.stdout.contains("approved 0, rejected 1, edited 0, skipped 0, already handled by others 2"))
+        let store = try SQLiteStore(path: path)
+        #expect(try store.draft(id: 1)?.draft.body.contains("Best wishes") == false)
+        #expect(try store.draft(id: 3)?.state == .rejected)
     }
 
     @Test func anEmptyQueueSaysSo() throws {

@@ -116,7 +116,8 @@ struct Review: ParsableCommand {
                             tally.edited += 1
                         }
                     } catch let refusal as NotChanged {
-                        print(refusal.description)
+                        // Someone else acting meanwhile is told once, at the top of the loop.
+                        if try store.draft(id: draft.id)?.state == .queued { print(refusal.description) }
                     } catch let problem as CLIError {
                         print("tact: \(problem.description)")
                     }
@@ -208,11 +209,29 @@ final class KeyInput {
 /// The terminal settings saved before cbreak mode. Globals, because the signal handler (plain C,
 /// no captures) restores them; both are set before the handler is installed.
 nonisolated(unsafe) private var savedTerminal = termios()
+nonisolated(unsafe) private var cbreakTerminal = termios()
 nonisolated(unsafe) private var terminalChanged: sig_atomic_t = 0
+
+/// Ctrl-Z while a key is awaited: the shell gets its terminal back as it was, and cbreak mode
+/// returns when the job is resumed.
+private func suspendHandler(_ received: Int32) {
+    if terminalChanged != 0 { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal) }
+    signal(SIGTSTP, SIG_DFL)
+    // The signal being handled is blocked until the handler returns: unblock it to stop now.
+    var suspend = sigset_t()
+    sigemptyset(&suspend)
+    sigaddset(&suspend, SIGTSTP)
+    raise(SIGTSTP)
+    pthread_sigmask(SIG_UNBLOCK, &suspend, nil)  // stops here until SIGCONT
+    pthread_sigmask(SIG_BLOCK, &suspend, nil)
+    signal(SIGTSTP, suspendHandler)
+    if terminalChanged != 0 { _ = tcsetattr(STDIN_FILENO, TCSANOW, &cbreakTerminal) }
+}
 
 enum TerminalMode {
     static func installSignalHandlers() {
         _ = tcgetattr(STDIN_FILENO, &savedTerminal)
+        cbreakTerminal = savedTerminal
         terminalChanged = 0
         for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(signalNumber) { received in
@@ -224,20 +243,21 @@ enum TerminalMode {
                 raise(received)
             }
         }
+        signal(SIGTSTP, suspendHandler)
     }
 
     /// Single keys without Enter and without echo; Ctrl-C and Ctrl-\ still raise signals.
     static func enterCBreak() {
         guard tcgetattr(STDIN_FILENO, &savedTerminal) == 0 else { return }
-        var cbreak = savedTerminal
-        cbreak.c_lflag &= ~tcflag_t(ICANON | ECHO)
-        cbreak.c_lflag |= tcflag_t(ISIG)
-        withUnsafeMutableBytes(of: &cbreak.c_cc) { cc in
+        cbreakTerminal = savedTerminal
+        cbreakTerminal.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        cbreakTerminal.c_lflag |= tcflag_t(ISIG)
+        withUnsafeMutableBytes(of: &cbreakTerminal.c_cc) { cc in
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
         terminalChanged = 1
-        _ = tcsetattr(STDIN_FILENO, TCSANOW, &cbreak)
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &cbreakTerminal)
     }
 
     static func restore() {
