@@ -142,6 +142,40 @@ import Testing
         }
     }
 
+    @Test func aStoreTheServiceUserCannotWriteIsRefusedWithWhatToCheck() throws {
+        // The store belongs to root (someone ran tact with sudo); the service runs as another user.
+        let directory = try TemporaryDirectory(prefix: "tact-unwritable")
+        defer { directory.remove() }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        let path = directory.path + "/tact.sqlite"
+        do { _ = try SQLiteStore(path: path) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let config = directory.path + "/tact.toml"
+        try """
+            [[mailbox]]
+            name = "support"
+            host = "127.0.0.1"
+            security = "plain"
+            user = "test"
+            password_file = "/nonexistent"
+            own_addresses = ["support@shop.example"]
+            [drafting]
+            templates_dir = "\(repositoryRoot.path)/templates"
+            [daemon]
+            state_dir = "\(directory.path)"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: config)
+        let setpriv = try Command.locate(["/usr/bin/setpriv"], package: "util-linux")
+        for arguments in [["run", "--once", "--config", config], ["status", "--config", config]] {
+            let result = try Command.run(
+                setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", TactBinary.path] + arguments)
+            #expect(result.status == 2, "\(arguments[0]): \(result.status) \(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains(path) && result.stderr.contains("Permission denied"), "\(result.stderr)")
+            #expect(result.stderr.contains("owner and mode"), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func aDamagedStoreStopsEveryCommandAndIsNeverOverwritten() throws {
         let directory = try TemporaryDirectory(prefix: "tact-damaged")
         defer { directory.remove() }
