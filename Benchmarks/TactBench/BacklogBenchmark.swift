@@ -195,6 +195,9 @@ final class RSSProbeStore: MessageStore, @unchecked Sendable {
         try self.base.markSent(draft: id, reply: reply, copy: copy, steps: steps, actor: actor)
     }
     func pendingPostSendSteps() throws -> [PostSendStep] { try self.base.pendingPostSendSteps() }
+    func claimPostSendStep(draft id: Int64, kind: PostSendStepKind, for seconds: TimeInterval, now: Date) throws -> Bool {
+        try self.base.claimPostSendStep(draft: id, kind: kind, for: seconds, now: now)
+    }
     func finishPostSendStep(draft id: Int64, kind: PostSendStepKind, error: String?, detail: String?, actor: String) throws {
         try self.base.finishPostSendStep(draft: id, kind: kind, error: error, detail: detail, actor: actor)
     }

@@ -8,7 +8,7 @@ public enum Retention {
     /// rows, except those a person may still act on (`DraftState.keptByRetention`).
     @discardableResult
     public static func purge(_ store: any MessageStore, days: Int, now: Date) throws -> PurgeReport {
-        precondition(days >= 1, "retention_days is validated to be at least 1")
-        return try store.purge(recordedBefore: now.addingTimeInterval(-Double(days) * 86_400))
+        // retention_days is validated to 1...3650; a smaller value never purges what is newer than a day.
+        try store.purge(recordedBefore: now.addingTimeInterval(-Double(max(1, days)) * 86_400))
     }
 }

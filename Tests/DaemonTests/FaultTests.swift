@@ -62,8 +62,8 @@ import Testing
         let (processor, store) = try makeProcessor(in: directory)
         let id = try approvedDraft(try demoMail("02-refund.eml"), uid: 1, processor: processor, store: store)
         let outbox = Outbox(store: store, configuration: try configuration(sink: sink, dovecot: dovecot, smtpExtra: "io_timeout_seconds = 1"))
-        // The server accepts the connection, then says nothing after MAIL FROM for 4 s.
-        try sink.stall(at: .mail, seconds: 4)
+        // The server accepts the connection, then says nothing after MAIL FROM for 8 s.
+        try sink.stall(at: .mail, seconds: 8)
         let started = Date()
         let first = try await outbox.sendApproved()
         let waited = Date().timeIntervalSince(started)
@@ -72,7 +72,7 @@ import Testing
             return
         }
         // A retry, not a send: the 1 s I/O timeout ended the attempt before the server's answer
-        // (after 4 s) came. (No wall-clock bound here: on a loaded machine the IMAP check before
+        // (after 8 s) came. (No wall-clock bound here: on a loaded machine the IMAP check before
         // sending can take seconds, and timing belongs in benchmarks.)
         _ = waited
         #expect(reason.lowercased().contains("time") || reason.contains("127.0.0.1"), "\(reason)")

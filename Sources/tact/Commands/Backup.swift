@@ -11,7 +11,9 @@ struct Backup: ParsableCommand {
             The copy is one snapshot (SQLite VACUUM INTO): every committed change up to that moment, nothing \
             half-written. It is created with mode 0640 (owner and group; reviewers are in the group), checked \
             with an integrity check, and only then put at FILE. An existing FILE is never overwritten without \
-            --force. Restore by stopping tact and copying the file to <state_dir>/tact.sqlite.
+            --force. To restore: stop tact; move tact.sqlite and any tact.sqlite-wal and tact.sqlite-shm \
+            out of <state_dir> (a log left beside another database would damage it); copy the backup to \
+            <state_dir>/tact.sqlite, owned by the tact user and group, mode 0660.
             """)
 
     @Argument(help: "Where to write the copy.") var file: String
