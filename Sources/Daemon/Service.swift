@@ -68,9 +68,9 @@ public final class Service: @unchecked Sendable {
         let signals = SignalStream([SIGHUP, SIGTERM, SIGINT, SIGUSR1])
         let configuration: TactConfiguration
         do { configuration = try self.load() } catch { throw StartupError("\(error)") }
-        let lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
         let store: SQLiteStore
         do { store = try SQLiteStore(path: configuration.daemon.storePath) } catch { throw StartupError("\(error)") }
+        let lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
         var generation = try self.build(configuration, store: store)
         self.log.log(.info, "started", ["mailboxes": "\(configuration.mailboxes.count)", "config": configuration.source, "pid": "\(getpid())"])
         let outboxWake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

@@ -22,7 +22,7 @@ public final class ServiceLock: Sendable {
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             throw StartupError(
-                "cannot open \(path): \(String(cString: strerror(errno))); check that the state folder exists and belongs to tact")
+                "cannot open \(path): \(String(cString: strerror(errno))); check the state folder's owner and mode (it must exist and belong to tact)")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.runningPID(stateDirectory: stateDirectory).map { " (pid \($0))" } ?? ""

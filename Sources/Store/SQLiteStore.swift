@@ -755,7 +755,7 @@ extension SQLiteStore {
     }
 
     public func claimPostSendStep(draft id: Int64, kind: PostSendStepKind, for seconds: TimeInterval, now: Date) throws -> Bool {
-        try self.pool.write { db in
+        try self.write { db in
             let at = now.timeIntervalSince1970
             try db.execute(
                 sql: """

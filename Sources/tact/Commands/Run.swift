@@ -53,9 +53,9 @@ struct Run: AsyncParsableCommand {
         let store: SQLiteStore
         let lock: ServiceLock
         do {
-            lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
             shared = try Pipeline.shared(configuration)
             store = try SQLiteStore(path: configuration.daemon.storePath)
+            lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
         } catch {
             throw CLIError("\(error)")
         }
