@@ -151,6 +151,48 @@ import Glibc
         }
     }
 
+    @Test func imapOutagesAtStartDuringIdleAndDuringAFetchAreRecoveredFrom() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-daemon")
+            defer { directory.remove() }
+            let total = 600
+            try dovecot.bulkLoad(count: total) { Self.bulkMail($0) }
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repositoryRoot.path,
+                daemonSettings: "hourly_cap = 100000")
+            let store = try self.store(directory)
+            func recorded() -> Int { (try? store.outcomeCounts(mailbox: "support").values.reduce(0, +)) ?? 0 }
+            // Down at start: the daemon starts anyway, says so once, and waits.
+            try dovecot.stop()
+            let daemon = try DaemonProcess(
+                arguments: ["--config", config, "--backfill", "2026-11-01"], logPath: directory.path + "/daemon.log")
+            defer { daemon.kill9() }
+            #expect(eventually(timeout: .seconds(20)) { daemon.log.contains("mailbox-failed") }, "\(daemon.log)")
+            try dovecot.start()
+            // Down in the middle of the backlog's fetches, then back: the rest is fetched, each once.
+            #expect(eventually(timeout: .seconds(60)) { recorded() >= 100 }, "\(daemon.log)")
+            try dovecot.stop()
+            let during = recorded()
+            #expect(during < total, "the outage came too late to test a fetch")
+            try await Task.sleep(for: .seconds(2))
+            try dovecot.start()
+            #expect(eventually(timeout: .seconds(90)) { recorded() == total }, "\(daemon.log)")
+            // Down while the daemon waits in IDLE, then back: new mail is still drafted.
+            #expect(eventually(timeout: .seconds(10)) { daemon.log.components(separatedBy: "mailbox-recovered").count - 1 >= 2 }, "\(daemon.log)")
+            try await Task.sleep(for: .milliseconds(500))
+            try dovecot.stop()
+            try await Task.sleep(for: .seconds(2))
+            try dovecot.start()
+            try dovecot.deliver(Self.bulkMail(total + 1, date: "Wed, 02 Dec 2026 06:00:00 +0000"))
+            #expect(eventually(timeout: .seconds(30)) { recorded() == total + 1 }, "\(daemon.log)")
+            let drafts = try store.drafts(in: nil)
+            #expect(drafts.count == total + 1)
+            #expect(Set(drafts.map(\.messageRowID)).count == total + 1, "no message has two drafts")
+            daemon.signal(SIGTERM)
+            #expect(daemon.waitForExit(timeout: .seconds(10)) == 0)
+        }
+    }
+
     /// A customer mail with a distinct sender and a Date inside the backfill, for bulk tests.
     static func bulkMail(_ index: Int, date: String = "Tue, 01 Dec 2026 10:00:00 +0000") -> [UInt8] {
         let topics = [
