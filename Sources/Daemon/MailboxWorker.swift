@@ -34,6 +34,10 @@ public struct MailboxWorker: Sendable {
     public let processor: MessageProcessor
     public let session: IMAPSession
     public var batchSize = 200
+    /// How long the store remembers handled mail (`retention_days`). When a rebuilt mailbox is
+    /// read again, mail older than that is no longer known by its Message-ID, so it is treated as
+    /// old by its date instead of being answered again.
+    public var retention: TimeInterval?
     private var log: EventLog? { self.processor.log }
 
     public init(configuration: MailboxConfiguration, processor: MessageProcessor, session: IMAPSession) {
@@ -81,6 +85,10 @@ public struct MailboxWorker: Sendable {
                 state.uidValidity = status.uidValidity
                 state.lastUID = 0
                 state.resyncUntilUID = highest
+                if let retention = self.retention {
+                    // A day's margin: the purge counts from when mail was recorded, not its Date.
+                    state.baselineAt = max(state.baselineAt, now().addingTimeInterval(-retention + 86_400))
+                }
                 try self.store.save(state)
                 pass.resynchronised = true
                 self.log?.log(.warning, "uidvalidity-changed", ["mailbox": self.configuration.name, "uidvalidity": "\(status.uidValidity)"])

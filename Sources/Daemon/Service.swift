@@ -135,7 +135,8 @@ public final class Service: @unchecked Sendable {
             let loop = MailboxLoop(
                 mailbox: mailbox, processor: processor, log: self.log, board: self.board,
                 useIdle: generation.configuration.daemon.useIdle,
-                pollInterval: .seconds(generation.configuration.daemon.pollIntervalSeconds), idleRecheck: self.idleRecheck)
+                pollInterval: .seconds(generation.configuration.daemon.pollIntervalSeconds), idleRecheck: self.idleRecheck,
+                retention: TimeInterval(generation.configuration.daemon.retentionDays) * 86_400)
             tasks.append(Task { await loop.run(backfillSince: backfill) })
         }
         // Retention: old, finished records leave the store at start and then once a day.
@@ -206,11 +207,13 @@ struct MailboxLoop: Sendable {
     let useIdle: Bool
     let pollInterval: Duration
     let idleRecheck: Duration
+    let retention: TimeInterval
 
     func run(backfillSince: Date?) async {
         let session = IMAPSession(
             endpoint: self.mailbox.endpoint, credentials: self.mailbox.credentials, pollInterval: self.pollInterval)
-        let worker = MailboxWorker(configuration: self.mailbox, processor: self.processor, session: session)
+        var worker = MailboxWorker(configuration: self.mailbox, processor: self.processor, session: session)
+        worker.retention = self.retention
         var backoff = Backoff()
         var failing: String?
         var backfill = backfillSince

@@ -168,6 +168,8 @@ do {
     if let twice = copies.first(where: { $0.value > 1 }) { broken.append("\(twice.key) reached the sink \(twice.value) times") }
     let seen = try dovecot.doveadm("search", ["mailbox", "INBOX", "seen"]).split(whereSeparator: \.isNewline).count
     if seen > 0 { broken.append("\(seen) customer messages are \\Seen") }
+    // What a killed daemon left behind (its log) never holds the password.
+    if daemon.log.contains(dovecot.password) { broken.append("the IMAP password appears in the daemon's log") }
 
     let seconds = Int(Date().timeIntervalSince(started))
     say("\(kills) kills in \(seconds) s; \(delivered) mails, each recorded once (\(counts.map { "\($0.value) \($0.key.rawValue)" }.sorted().joined(separator: ", ")))")

@@ -75,13 +75,19 @@ import Testing
             #expect(state.lastUID == 4)
             #expect(state.lastError == nil)
 
-            // A change of UIDVALIDITY sets the mark before anything is read.
-            try store.save(MailboxState(mailbox: "support", uidValidity: status.uidValidity &+ 1, lastUID: 9, baselineAt: watchedSince))
-            let resync = try await worker.pass(now: { Date() })
+            // A change of UIDVALIDITY sets the mark before anything is read. Tact has watched since
+            // 2020, but keeps records for 30 days only: mail older than that (UID 1, from 2 Nov, was
+            // never recorded here) is treated as old by its date, not answered as new.
+            try store.save(MailboxState(
+                mailbox: "support", uidValidity: status.uidValidity &+ 1, lastUID: 9,
+                baselineAt: Date(timeIntervalSince1970: 1_577_836_800)))
+            var forgetful = worker
+            forgetful.retention = 30 * 86_400
+            let now = try #require(ISO8601DateFormatter().date(from: "2026-12-02T12:00:00Z"))
+            let resync = try await forgetful.pass(now: { now })
             #expect(resync.resynchronised)
-            // UID 1 was never recorded (the interrupted pass had done it only in this test's
-            // story); it is old and was dated before: skipped. Nothing is answered twice.
             #expect(resync.outcomes == [.skipped: 1], "\(resync.outcomes)")
+            #expect(try store.messages(withMessageID: "resync-1@mail.example").first?.message.reason?.contains("dated before") == true)
             #expect(try store.drafts(in: nil).count == 1)
         }
     }

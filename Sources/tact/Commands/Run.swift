@@ -65,7 +65,8 @@ struct Run: AsyncParsableCommand {
             let session = IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials)
             var processor = try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store)
             processor.log = self.verbose ? .standardError : nil
-            let worker = MailboxWorker(configuration: mailbox, processor: processor, session: session)
+            var worker = MailboxWorker(configuration: mailbox, processor: processor, session: session)
+            worker.retention = TimeInterval(configuration.daemon.retentionDays) * 86_400
             do {
                 let pass = try await worker.pass(now: { Date() }, backfillSince: backfillSince)
                 let outcomes = pass.outcomes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
