@@ -291,29 +291,9 @@ public final class SQLiteStore: MessageStore {
         try self.write { db in
             // Cached statements: these run for every message, and preparing them each time cost
             // more than running them.
-            if let existing = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
-                arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
-            {
-                return .alreadyRecorded(messageRowID: existing)
-            }
+            let (messageRowID, inserted) = try Self.insertMessage(message, db)
+            guard inserted else { return .alreadyRecorded(messageRowID: messageRowID) }
             let now = Date().timeIntervalSince1970
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
-                                         outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
-                    // Addresses compare case-insensitively (in practice): stored lowercased, so the
-                    // per-sender lookup is an indexed equality.
-                    message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
-                    message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
-                    message.customerText, now,
-                ])
-            let messageRowID = db.lastInsertedRowID
             try Self.audit(
                 db, actor: actor, messageRowID: messageRowID, draftID: nil, action: message.outcome.rawValue,
                 detail: message.reason)
@@ -341,6 +321,36 @@ public final class SQLiteStore: MessageStore {
             try Self.insert(steps, db, messageRowID: messageRowID, draftID: draftID, now: now)
             return .recorded(messageRowID: messageRowID, draftID: draftID)
         }
+    }
+
+    /// Inserts the message row (its audit row is the caller's), unless (mailbox, UIDVALIDITY, UID)
+    /// is recorded already: then it returns the existing row and `inserted` false. Cached
+    /// statements: this runs for every message, and preparing them each time cost more than
+    /// running them.
+    static func insertMessage(_ message: IncomingMessage, _ db: Database) throws -> (row: Int64, inserted: Bool) {
+        if let existing = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
+            arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
+        {
+            return (existing, false)
+        }
+        let now = Date().timeIntervalSince1970
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
+                                     outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
+                // Addresses compare case-insensitively (in practice): stored lowercased, so the
+                // per-sender lookup is an indexed equality.
+                message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
+                message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
+                message.customerText, now,
+            ])
+        return (db.lastInsertedRowID, true)
     }
 
     public func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool {
@@ -817,26 +827,9 @@ extension SQLiteStore {
         throws -> RecordResult
     {
         try self.write { db in
-            if let existing = try Int64.fetchOne(
-                db, sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
-                arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
-            {
-                return .alreadyRecorded(messageRowID: existing)
-            }
+            let (reportRowID, inserted) = try Self.insertMessage(message, db)
+            guard inserted else { return .alreadyRecorded(messageRowID: reportRowID) }
             let now = Date().timeIntervalSince1970
-            try db.execute(
-                sql: """
-                    INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
-                                         outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
-                    message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
-                    message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
-                    message.customerText, now,
-                ])
-            let reportRowID = db.lastInsertedRowID
             try Self.audit(
                 db, actor: actor, messageRowID: reportRowID, draftID: nil, action: message.outcome.rawValue,
                 detail: message.reason)

@@ -37,35 +37,7 @@ struct SplitMix: RandomNumberGenerator {
 }
 
 func customerMail(_ index: Int) -> [UInt8] {
-    let topics = [
-        ("Refund for order #\(10000 + index)", "I returned the blender last week and would like my refund, please."),
-        ("Where is my parcel?", "My order \(20000 + index) has not arrived yet. Can you tell me where it is?"),
-        ("Invoice question", "The invoice for last month shows a charge twice. Could you check it?"),
-        ("App keeps crashing", "Since the update the app crashes when I open my basket."),
-    ]
-    let (subject, body) = topics[index % topics.count]
-    let date = Date().addingTimeInterval(-60)
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-    return Array(
-        """
-        From: Customer \(index) <crash\(index)@mail.example>\r
-        To: support@shop.example\r
-        Subject: \(subject)\r
-        Date: \(formatter.string(from: date))\r
-        Message-ID: <crash-\(index)-\(seed)@mail.example>\r
-        MIME-Version: 1.0\r
-        Content-Type: text/plain; charset=utf-8\r
-        \r
-        Hello,\r
-        \r
-        \(body)\r
-        \r
-        Thanks,\r
-        Customer \(index)\r
-
-        """.utf8)
+    SampleMail.customer(index, date: SampleMail.dateHeader(Date().addingTimeInterval(-60)), tag: "crash")
 }
 
 func say(_ text: String) { FileHandle.standardOutput.write(Data("crash-anywhere: \(text)\n".utf8)) }

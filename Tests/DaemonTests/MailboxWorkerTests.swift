@@ -9,44 +9,15 @@ import Testing
 
 /// The worker's bookkeeping against a real Dovecot: resynchronising a rebuilt mailbox.
 @Suite struct MailboxWorkerTests {
-    func mail(_ index: Int, date: String) -> [UInt8] {
-        Array("""
-            From: Customer \(index) <resync\(index)@mail.example>\r
-            To: support@shop.example\r
-            Subject: Where is my parcel?\r
-            Date: \(date)\r
-            Message-ID: <resync-\(index)@mail.example>\r
-            \r
-            Hello, my order \(30000 + index) has not arrived. Can you tell me where it is?\r
-            \r
-            Thanks, Customer \(index)\r
-
-            """.utf8)
-    }
+    func mail(_ index: Int, date: String) -> [UInt8] { SampleMail.customer(index, date: date, tag: "resync") }
 
     @Test func anInterruptedResyncResumesWithTheDateRule() async throws {
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-worker")
             defer { directory.remove() }
-            let secret = directory.path + "/password"
-            try dovecot.password.write(toFile: secret, atomically: true, encoding: .utf8)
-            let configuration = try TactConfiguration.parse(
-                toml: """
-                    [[mailbox]]
-                    name = "support"
-                    host = "127.0.0.1"
-                    port = \(dovecot.plainPort)
-                    security = "plain"
-                    user = "\(dovecot.user)"
-                    password_file = "\(secret)"
-                    own_addresses = ["support@shop.example"]
-                    [drafting]
-                    templates_dir = "\(repository.path)/templates"
-                    [daemon]
-                    state_dir = "\(directory.path)"
-                    hourly_cap = 1000
-                    """,
-                source: "worker-test.toml", environment: [:])
+            let path = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repository.path, daemonSettings: "hourly_cap = 1000")
+            let configuration = try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
             let store = try SQLiteStore(path: configuration.daemon.storePath)
             let mailbox = try #require(configuration.mailboxes.first)
             let processor = try Pipeline.processor(

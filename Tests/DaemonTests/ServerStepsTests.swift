@@ -11,29 +11,9 @@ import Testing
 /// after the commit, and replaying them (after a crash) changes nothing.
 @Suite struct ServerStepsTests {
     func configuration(_ dovecot: Dovecot, _ directory: TemporaryDirectory, extra: String) throws -> TactConfiguration {
-        let secret = directory.path + "/password"
-        try dovecot.password.write(toFile: secret, atomically: true, encoding: .utf8)
-        return try TactConfiguration.parse(
-            toml: """
-                [[mailbox]]
-                name = "support"
-                host = "127.0.0.1"
-                port = \(dovecot.plainPort)
-                security = "plain"
-                user = "\(dovecot.user)"
-                password_file = "\(secret)"
-                own_addresses = ["support@shop.example"]
-                agent_name = "Marta Keller"
-                team_name = "Shop Support"
-                \(extra)
-
-                [drafting]
-                templates_dir = "\(repository.path)/templates"
-
-                [daemon]
-                state_dir = "\(directory.path)"
-                """,
-            source: "steps-test.toml", environment: [:])
+        let path = try writeTactConfiguration(
+            in: directory.path, dovecot: dovecot, sink: nil, repository: repository.path, mailboxSettings: extra)
+        return try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
     }
 
     func worker(_ configuration: TactConfiguration, _ store: SQLiteStore) throws -> MailboxWorker {

@@ -195,31 +195,7 @@ import Glibc
 
     /// A customer mail with a distinct sender and a Date inside the backfill, for bulk tests.
     static func bulkMail(_ index: Int, date: String = "Tue, 01 Dec 2026 10:00:00 +0000") -> [UInt8] {
-        let topics = [
-            ("Refund for order #\(10000 + index)", "I returned the blender last week and would like my refund, please."),
-            ("Where is my parcel?", "My order \(20000 + index) has not arrived yet. Can you tell me where it is?"),
-            ("Invoice question", "The invoice for last month shows a charge twice. Could you check it?"),
-            ("App keeps crashing", "Since the update the app crashes when I open my basket."),
-        ]
-        let (subject, body) = topics[index % topics.count]
-        return Array(
-            """
-            From: Customer \(index) <customer\(index)@mail.example>
-            To: support@shop.example
-            Subject: \(subject)
-            Date: \(date)
-            Message-ID: <bulk-\(index)@mail.example>
-            MIME-Version: 1.0
-            Content-Type: text/plain; charset=utf-8
-
-            Hello,
-
-            \(body)
-
-            Thanks,
-            Customer \(index)
-
-            """.utf8)
+        SampleMail.customer(index, date: date)
     }
 
     @Test func killNineInTheMiddleOfABatchLeavesEveryMessageProcessedExactlyOnce() async throws {
