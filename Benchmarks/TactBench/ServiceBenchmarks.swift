@@ -74,6 +74,8 @@ final class InProcessService: MailService, @unchecked Sendable {
 /// `latency [deliveries] [poll-seconds]`: mails APPENDed one at a time (by another IMAP
 /// connection) → their draft in the store (read by another store connection every ms), p50/p99,
 /// under IDLE and under polling every `poll-seconds` (default 1 s; the server stops offering IDLE).
+/// Deliveries are spaced by a deterministic pseudo-random pause (10 ms plus up to one poll
+/// interval, or up to 50 ms under IDLE), so they fall at every phase of the polling cycle.
 var latencyBenchmark: Benchmark {
     Benchmark(name: "latency", summary: "APPEND -> queued draft, p50/p99 over 200 deliveries, IDLE and polling [n] [poll-s]") {
         arguments in
@@ -102,6 +104,8 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
         let appender = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())
         let clock = ContinuousClock()
         var latencies: [Double] = []
+        var random = ClassifyBenchmarkMail.SplitMix(seed: 9)
+        let spread = idle ? 0.05 : poll.seconds
         do {
             for index in indices {
                 let before = try observer.draftCounts()[.queued] ?? 0
@@ -114,7 +118,8 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
                     try await Task.sleep(for: .milliseconds(1))
                 }
                 latencies.append((clock.now - started).seconds * 1000)
-                try await Task.sleep(for: .milliseconds(10))
+                let pause = 0.01 + Double(random.next() % 1_000_000) / 1_000_000 * spread
+                try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
             }
         } catch {
             await service.stop()
