@@ -44,13 +44,14 @@ struct BacklogFigures {
     var rssAt: [Int: Double] = [:]
     var peak = 0.0
     var idle = 0.0
+    var idleAnonymous = 0.0
 
     var memoryLine: String {
         let first = self.rssAt[1000].map { format($0) } ?? "?"
         let last = self.rssAt.keys.max().flatMap { self.rssAt[$0] }.map { format($0) } ?? "?"
         return "RSS before \(format(self.rssBefore)) MB, after 1,000 messages \(first) MB, after "
             + "\(self.rssAt.keys.max() ?? 0) \(last) MB, peak during the backlog \(format(self.peak)) MB, "
-            + "idle 3 s after it \(format(self.idle)) MB"
+            + "idle 3 s after it \(format(self.idle)) MB (anonymous \(format(self.idleAnonymous)) MB)"
     }
 }
 
@@ -123,6 +124,7 @@ func runBacklog(count: Int, size: Int, verbose: Bool) async throws -> BacklogFig
         figures.fetchSeconds.append(try await fetchOnly())
         try await Task.sleep(for: .seconds(3))
         figures.idle = ProcessProbe.rssMB()
+        figures.idleAnonymous = ProcessProbe.statusMB("RssAnon")
 
         guard verbose else { return }
         let fetchMean = figures.fetchSeconds.reduce(0, +) / Double(figures.fetchSeconds.count)

@@ -24,6 +24,24 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["))
     }
 
+    @Test func listShowsOnePageAndSaysHowManyMoreThereAre() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = try makeStore(directory)
+        let page = try TactBinary.run(["queue", "list", "--limit", "1", "--store", path])
+        #expect(page.status == 0, "\(page.stderr)")
+        let lines = page.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].contains("Jane Doe"))
+        #expect(!page.stdout.contains("Tom Becker"))
+        #expect(lines[2] == "… 1 more queued drafts: `--limit 0` lists them all")
+        let all = try TactBinary.run(["queue", "list", "--limit", "0", "--json", "--store", path])
+        #expect(all.stdout.contains("Tom Becker") && all.stdout.contains("Jane Doe"))
+        let negative = try TactBinary.run(["queue", "list", "--limit=-1", "--store", path])
+        #expect(negative.status != 0)
+        #expect(negative.stderr.contains("--limit -1 is negative"))
+    }
+
     @Test func showGivesTheCustomersWordsTheDraftAndTheFindings() throws {
         let directory = try TemporaryDirectory(prefix: "tact-queue")
         defer { directory.remove() }

@@ -76,12 +76,6 @@ struct Queue: ParsableCommand {
         return "\(minutes / 1440)d"
     }
 
-    static func short(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        formatter.dateFormat = "EEE d HH:mm"
-        return formatter.string(from: date)
-    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per draft: id, age, customer, category, subject, findings, promised time.")
@@ -103,6 +97,7 @@ struct Queue: ParsableCommand {
             // 100,000 lists in milliseconds.
             let (lines, total) = try store.queueLines(in: state, limit: self.limit == 0 ? nil : self.limit)
             let decoder = JSONDecoder()
+            // One formatter for the page ("Tue 24 10:00"), not one per line.
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_GB_POSIX")
             formatter.dateFormat = "EEE d HH:mm"
