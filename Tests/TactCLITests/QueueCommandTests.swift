@@ -34,7 +34,7 @@ import Testing
         #expect(lines.count == 3)
         #expect(lines[1].contains("Jane Doe"))
         #expect(!page.stdout.contains("Tom Becker"))
-        #expect(lines[2] == "… 1 more queued drafts: `--limit 0` lists them all")
+        #expect(lines[2] == "… 2 more queued drafts: `--limit 0` lists them all")
         let all = try TactBinary.run(["queue", "list", "--limit", "0", "--json", "--store", path])
         #expect(all.stdout.contains("Tom Becker") && all.stdout.contains("Jane Doe"))
         let negative = try TactBinary.run(["queue", "list", "--limit=-1", "--store", path])
