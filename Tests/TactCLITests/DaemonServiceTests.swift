@@ -45,7 +45,10 @@ import Glibc
             try dovecot.deliver(try mail("02-refund.eml"))
             #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
             let latency = clock.now - delivered
-            #expect(latency < .seconds(1), "mail to draft took \(latency)")
+            // Dovecot itself holds an IDLE notification for 500 ms; `TactBench latency` measures
+            // p50 516 ms and p99 645 ms. The bound here leaves room for a loaded test machine and
+            // still fails if IDLE broke (the fallback would be the 60 s poll or the 5 min re-check).
+            #expect(latency < .seconds(2), "mail to draft took \(latency)")
             // Machine mail is recorded as suppressed, with its reason.
             try dovecot.deliver(try mail("14-bounce.eml"))
             #expect(eventually(timeout: .seconds(5)) { (try? store.outcomeCounts(mailbox: "support")[.suppressed]) == 1 })
@@ -85,7 +88,7 @@ import Glibc
             daemon.signal(SIGTERM)
             let status = daemon.waitForExit(timeout: .seconds(10))
             #expect(status == 0, "\(daemon.log)")
-            #expect(clock.now - stopAsked < .seconds(3))
+            #expect(clock.now - stopAsked < .seconds(5))
 
             // systemd saw READY, STATUS, WATCHDOG, RELOADING (twice, each followed by READY) and
             // STOPPING last.
@@ -131,8 +134,8 @@ import Glibc
             let delivered = clock.now
             try dovecot.deliver(try mail("02-refund.eml"))
             #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
-            // One interval (1 s), plus the pass itself.
-            #expect(clock.now - delivered < .seconds(2))
+            // One interval (1 s), plus the pass itself, on a loaded machine.
+            #expect(clock.now - delivered < .seconds(3))
 
             // Dovecot goes away and comes back: the daemon recovers by itself, logging the
             // failure once (not once per retry) and the recovery.
