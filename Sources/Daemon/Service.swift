@@ -172,10 +172,18 @@ public final class Service: @unchecked Sendable {
                     if lastError != "\(error)" { log.log(.error, "outbox-failed", ["error": "\(error)"]) }
                     lastError = "\(error)"
                 }
-                // Until woken by an approval, or the interval passes.
+                // Until woken by an approval (SIGUSR1), or an approved reply shows up in the store
+                // (a reviewer running as another user cannot signal the service: it is found
+                // within 2 s by an indexed look), or the interval passes (post-send retries).
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { try? await Task.sleep(for: interval) }
                     group.addTask { for await _ in outboxWake { return } }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(2))
+                            if (try? store.hasApprovedDrafts()) == true { return }
+                        }
+                    }
                     await group.next()
                     group.cancelAll()
                 }

@@ -48,6 +48,15 @@ extension SQLiteStore {
         }
     }
 
+    /// Whether any reply waits in `approved`: one indexed look, cheap enough to ask every 2 s.
+    public func hasApprovedDrafts() throws -> Bool {
+        try self.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM draft WHERE state = ?)", arguments: [DraftState.approved.rawValue])
+                ?? false
+        }
+    }
+
     // MARK: - Pauses
 
     private static func scope(_ mailbox: String?) -> String { mailbox.map { "mailbox:\($0)" } ?? "*" }
