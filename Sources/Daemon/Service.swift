@@ -99,6 +99,7 @@ public final class Service: @unchecked Sendable {
                     }
                     let built = try self.build(next, store: store)
                     await Self.stop(tasks)
+                    await self.board.reset()
                     generation = built
                     tasks = self.start(generation, store: store, backfill: nil, outboxWake: outboxWake.stream)
                     self.log.log(.info, "reloaded", ["mailboxes": "\(next.mailboxes.count)"])
@@ -296,6 +297,9 @@ actor StatusBoard {
     init() {
         (self.changes, self.continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// Forgets every mailbox (a reload: mailboxes may have been removed or renamed).
+    func reset() { self.states = [:] }
 
     func set(_ mailbox: String, _ state: String) {
         self.states[mailbox] = state
