@@ -587,9 +587,10 @@ public final class SQLiteStore: MessageStore {
                 db.cachedStatement(
                     sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ? AND recorded_at < ?"),
                 arguments: [mailbox, drafted, known.since, since]) ?? 0
+            // NOT INDEXED: a rowid range over this batch's rows, not the window's whole index range.
             let added = try Int.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT COUNT(*) FROM message WHERE id > ? AND mailbox = ? AND outcome = ? AND recorded_at >= ?"),
+                    sql: "SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ? AND mailbox = ? AND outcome = ? AND recorded_at >= ?"),
                 arguments: [known.lastRowID, mailbox, drafted, known.since]) ?? 0
             count = known.count - passed + added
         } else {
