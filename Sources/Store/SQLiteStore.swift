@@ -566,8 +566,9 @@ public final class SQLiteStore: MessageStore {
     /// Counting the window's index entries costs time in proportion to the acknowledgements of
     /// the last hour (during a backlog, everything recorded so far): asked for every message, that
     /// made a backlog quadratic. Inside a batch (one transaction, so nothing else writes), the
-    /// count is read in full once per mailbox and then kept up to date exactly: minus the rows the
-    /// window's start has moved past, plus the drafted rows recorded since (row ids only grow).
+    /// count is read in full once per mailbox and then kept up to date exactly: minus (or plus)
+    /// the rows between the previous and the new window start, plus the drafted rows recorded
+    /// since (row ids only grow: AUTOINCREMENT).
     public func acknowledgementCount(mailbox: String, since date: Date) throws -> Int {
         let since = date.timeIntervalSince1970
         let drafted = MessageOutcome.drafted.rawValue
@@ -581,18 +582,19 @@ public final class SQLiteStore: MessageStore {
         let lastRowID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM message")) ?? 0
         let known = self.batches.lock.withLock { self.batches.windows[thread]?[mailbox] }
         let count: Int
-        if let known, since >= known.since, lastRowID >= known.lastRowID {
-            // Rows (old or new) the start moved past, and rows recorded since the last count.
-            let passed = try Int.fetchOne(
+        if let known, lastRowID >= known.lastRowID {
+            // The rows between the two window starts (old or new; the start moves either way, as
+            // each message of a batch brings its own clock), and the rows recorded since the last
+            // count. NOT INDEXED: a rowid range over the new rows, not the window's index range.
+            let between = try Int.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ? AND recorded_at < ?"),
-                arguments: [mailbox, drafted, known.since, since]) ?? 0
-            // NOT INDEXED: a rowid range over this batch's rows, not the window's whole index range.
+                arguments: [mailbox, drafted, min(known.since, since), max(known.since, since)]) ?? 0
             let added = try Int.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ? AND mailbox = ? AND outcome = ? AND recorded_at >= ?"),
                 arguments: [known.lastRowID, mailbox, drafted, known.since]) ?? 0
-            count = known.count - passed + added
+            count = known.count + (since < known.since ? between : -between) + added
         } else {
             count = try fullCount(db)
         }
@@ -901,8 +903,10 @@ extension SQLiteStore {
 
     public func bouncedAddress(_ address: String) throws -> BouncedAddress? {
         try self.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM bounced_address WHERE address = ?", arguments: [address.lowercased()]).map {
-                row in
+            // Asked for every message: a cached statement (preparing it cost more than running it).
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM bounced_address WHERE address = ?"), arguments: [address.lowercased()]
+            ).map { row in
                 BouncedAddress(
                     address: row["address"], draftID: row["draft_id"], sentAt: Date(timeIntervalSince1970: row["sent_at"]),
                     recordedAt: Date(timeIntervalSince1970: row["recorded_at"]), status: row["status"])
