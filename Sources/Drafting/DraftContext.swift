@@ -74,8 +74,12 @@ public struct DraftContext: Sendable {
                 rest = String(rest.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
                 stripped = true
             }
-            // "Re[2]:" and "Re(2):" forms.
-            if let match = rest.range(of: #"^(?i:re)\s*[\[(]\d+[\])]\s*:"#, options: .regularExpression) {
+            // "Re[2]:" and "Re(2):" forms. The regular expression is compiled at every call: only
+            // tried on a subject that starts with "re" in any case (the pattern's own start).
+            let head = Array(rest.unicodeScalars.prefix(2))
+            if head.count == 2, head[0] == "r" || head[0] == "R", head[1] == "e" || head[1] == "E",
+                let match = rest.range(of: #"^(?i:re)\s*[\[(]\d+[\])]\s*:"#, options: .regularExpression)
+            {
                 rest = String(rest[match.upperBound...]).trimmingCharacters(in: .whitespaces)
                 stripped = true
             }

@@ -38,7 +38,7 @@ public enum FirstName {
     /// "Jane Doe", "Doe, Jane", "Dr. Jane Doe", "JANE DOE" → "Jane"; role, company and address
     /// names → nil.
     public static func fromDisplayName(_ displayName: String, address: String) -> String? {
-        var name = displayName.trimmingCharacters(in: CharacterSet(charactersIn: "\"' \t"))
+        var name = displayName.trimmingCharacters(in: Self.quotesAndBlanks)
         guard !name.isEmpty, !name.contains("@"), !name.contains(where: { $0.isNumber }) else { return nil }
         // "Doe, Jane" (family name first, as Outlook directories write it).
         let commaParts = name.split(separator: ",", omittingEmptySubsequences: true)
@@ -81,7 +81,7 @@ public enum FirstName {
         }
         guard var line = nameLine else { return nil }
         // "- Jane", "~Jane", "Jane :)"
-        line = line.trimmingCharacters(in: CharacterSet(charactersIn: "-–—~ "))
+        line = line.trimmingCharacters(in: Self.dashesAndTildes)
         if line.hasSuffix(":)") { line = String(line.dropLast(2)).trimmingCharacters(in: .whitespaces) }
         let words = line.split(separator: " ").map(String.init)
         guard (1...3).contains(words.count) else { return nil }
@@ -89,7 +89,7 @@ public enum FirstName {
     }
 
     private static func acceptedName(_ word: String, address: String, wordCount: Int) -> String? {
-        let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?"))
+        let trimmed = word.trimmingCharacters(in: Self.punctuation)
         guard trimmed.count >= 2, trimmed.count <= 30 else { return nil }
         // Letters from alphabetic scripts only (plus inner hyphen or apostrophe); an initial
         // ("J.") is not a name, and CJK names put the family name first without spaces.
@@ -133,8 +133,14 @@ public enum FirstName {
 
     /// Lower-cased with trailing punctuation removed, for comparing with the word lists.
     private static func folded(_ word: String) -> String {
-        word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'"))
+        word.lowercased().trimmingCharacters(in: Self.punctuationAndQuotes)
     }
+
+    // Built once: a CharacterSet made at every call cost more than the trimming.
+    private static let quotesAndBlanks = CharacterSet(charactersIn: "\"' \t")
+    private static let dashesAndTildes = CharacterSet(charactersIn: "-–—~ ")
+    private static let punctuation = CharacterSet(charactersIn: ".,;:!?")
+    private static let punctuationAndQuotes = CharacterSet(charactersIn: ".,;:!?\"'")
 
     private static let titles: Set<String> = [
         "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr", "herr", "frau", "mme", "mlle",
