@@ -78,7 +78,9 @@ do {
                 approved.insert(draft.id)
             }
         }
-        daemon.signal(SIGUSR1)
+        // Wake its outbox as `tact queue approve` does: only a daemon that holds the lock (so has
+        // its handlers) is signalled; before that, a signal would end a process still starting.
+        if daemon.hasStarted { daemon.signal(SIGUSR1) }
         usleep(UInt32.random(in: 0...400_000, using: &random))
         daemon.kill9()
         if kill % 10 == 0 { say("\(kill) kills, \(delivered) mails delivered, \(approved.count) replies approved") }
@@ -88,7 +90,7 @@ do {
     let settled = eventually(timeout: .seconds(120)) {
         let recorded = (try? store.outcomeCounts(mailbox: "support").values.reduce(0, +)) ?? 0
         let pending = ((try? store.drafts(in: .approved).count) ?? 1) + ((try? store.drafts(in: .sending).count) ?? 1)
-        if pending > 0 { daemon.signal(SIGUSR1) }
+        if pending > 0 && daemon.hasStarted { daemon.signal(SIGUSR1) }
         return recorded == delivered && pending == 0
     }
     // SIGTERM once this daemon has installed its handlers (before that, the default action
