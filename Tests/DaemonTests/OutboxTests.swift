@@ -26,12 +26,17 @@ import Testing
     /// A store holding one approved draft for `mail` (default: demo mail 02, Liam's refund), which
     /// sits in Dovecot's INBOX; the configuration's IMAP server is `dovecot`, its SMTP server `sink`.
     func setUp(
-        _ directory: TemporaryDirectory, dovecot: Dovecot, sink: SMTPSink, mail: Data? = nil, mailboxExtra: String = ""
+        _ directory: TemporaryDirectory, dovecot: Dovecot, sink: SMTPSink, mail: Data? = nil, mailboxExtra: String = "",
+        draftedAt: Date? = nil
     ) async throws -> Setup {
         let secret = directory.path + "/imap-password"
         try dovecot.password.write(toFile: secret, atomically: true, encoding: .utf8)
         let configuration = try TactConfiguration.parse(
             toml: """
+                # The drafting hours of `makeProcessor`: promises are read and renewed in them.
+                [drafting]
+                time_zone = "Europe/Berlin"
+
                 [smtp]
                 host = "127.0.0.1"
                 port = \(sink.port)
@@ -59,7 +64,8 @@ import Testing
         let (processor, store) = try makeProcessor(in: directory)
         let result = try processor.process(
             try mail ?? demoMail("02-refund.eml"),
-            at: MessageLocation(mailbox: "support", uidValidity: status.uidValidity, uid: uid), arrival: now, now: now)
+            at: MessageLocation(mailbox: "support", uidValidity: status.uidValidity, uid: uid),
+            arrival: draftedAt ?? now, now: draftedAt ?? now)
         guard case .recorded(.drafted, _, let draftID?, _) = result else {
             throw TestSupportError("the mail was not drafted: \(result)")
         }
@@ -107,6 +113,31 @@ import Testing
         Jörg
 
         """.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+
+    @Test func aReplyWhosePromiseHasPassedGoesOutWithANewFuturePromise() async throws {
+        try await withServers { dovecot, sink, directory in
+            // Drafted ten days ago, approved, and only now sent: its promise lies in the past.
+            let setup = try await setUp(directory, dovecot: dovecot, sink: sink, draftedAt: now.addingTimeInterval(-10 * 86_400))
+            let before = try #require(try setup.store.draft(id: setup.draftID))
+            let oldPromise = try #require(before.draft.promisedBy)
+            #expect(oldPromise < now)
+            guard case .sent? = try await setup.outbox.sendApproved().first else {
+                Issue.record("expected the reply to be sent")
+                return
+            }
+            let after = try #require(try setup.store.draft(id: setup.draftID))
+            let newPromise = try #require(after.draft.promisedBy)
+            #expect(newPromise > Date(), "the promise sent must lie in the future")
+            #expect(after.draft.body != before.draft.body)
+            // What the customer received carries the new promise, not the old one.
+            let hours = setup.outbox.configuration.drafting.businessHours
+            let raw = try #require(try sink.messages().first?.raw)
+            let text = try MailParser().parse(raw).text.ownWords
+            #expect(before.draft.body.contains(hours.format(oldPromise)))
+            #expect(text.contains(hours.format(newPromise)), "\(text)")
+            #expect(!text.contains(hours.format(oldPromise)), "\(text)")
+        }
+    }
 
     @Test func anApprovedReplyIsSentOnceFiledInSentAndTheOriginalFlaggedAnswered() async throws {
         try await withServers { dovecot, sink, directory in
