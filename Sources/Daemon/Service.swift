@@ -51,8 +51,7 @@ public final class Service: @unchecked Sendable {
         let workers: [(MailboxConfiguration, MessageProcessor)]
     }
 
-    private func build(_ configuration: TactConfiguration, store: SQLiteStore) throws -> Generation {
-        let shared = try Pipeline.shared(configuration)
+    private func build(_ configuration: TactConfiguration, shared: Pipeline.Shared, store: SQLiteStore) throws -> Generation {
         var workers: [(MailboxConfiguration, MessageProcessor)] = []
         for mailbox in configuration.mailboxes {
             var processor = try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store)
@@ -68,10 +67,12 @@ public final class Service: @unchecked Sendable {
         let signals = SignalStream([SIGHUP, SIGTERM, SIGINT, SIGUSR1])
         let configuration: TactConfiguration
         do { configuration = try self.load() } catch { throw StartupError("\(error)") }
+        // Every file the configuration names is read and checked before anything is created.
+        let shared = try Pipeline.shared(configuration)
         let store: SQLiteStore
         do { store = try SQLiteStore(path: configuration.daemon.storePath) } catch { throw StartupError("\(error)") }
         let lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
-        var generation = try self.build(configuration, store: store)
+        var generation = try self.build(configuration, shared: shared, store: store)
         self.log.log(.info, "started", ["mailboxes": "\(configuration.mailboxes.count)", "config": configuration.source, "pid": "\(getpid())"])
         let outboxWake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var tasks = self.start(generation, store: store, backfill: self.backfillSince, outboxWake: outboxWake.stream)
@@ -97,7 +98,7 @@ public final class Service: @unchecked Sendable {
                     if next.daemon.stateDirectory != generation.configuration.daemon.stateDirectory {
                         self.log.log(.warning, "reload-partial", ["reason": "state_dir changes need a restart: still using \(generation.configuration.daemon.stateDirectory)"])
                     }
-                    let built = try self.build(next, store: store)
+                    let built = try self.build(next, shared: try Pipeline.shared(next), store: store)
                     await Self.stop(tasks)
                     await self.board.reset()
                     generation = built

@@ -126,6 +126,45 @@ import Glibc
         }
     }
 
+    @Test func theServiceRefusesToStartOnBadInputAndSaysWhatToFix() async throws {
+        let directory = try TemporaryDirectory(prefix: "tact-daemon")
+        defer { directory.remove() }
+        let notify = try NotifyListener(directory: directory.path)
+        defer { notify.close() }
+        let good = """
+            [[mailbox]]
+            name = "support"
+            host = "127.0.0.1"
+            security = "plain"
+            user = "test"
+            password_file = "\(directory.path)/pw"
+            own_addresses = ["support@shop.example"]
+            [drafting]
+            templates_dir = "\(repositoryRoot.path)/templates"
+            [daemon]
+            state_dir = "\(directory.path)"
+            """
+        let cases: [(config: String, arguments: [String], expected: [String])] = [
+            (good + "\nmode = \"sometimes\"\n", [], ["daemon.mode"]),
+            (good.replacingOccurrences(of: "\(repositoryRoot.path)/templates", with: "\(directory.path)/no-templates"), [],
+             ["templates", "no-templates"]),
+            (good, ["--backfill", "last tuesday"], ["--backfill", "YYYY-MM-DD"]),
+        ]
+        for (config, arguments, expected) in cases {
+            let path = directory.path + "/tact.toml"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let result = try TactBinary.run(["run", "--config", path] + arguments, environment: ["NOTIFY_SOCKET": notify.path])
+            #expect(result.status == 2, "\(arguments) \(result.stderr)")
+            for word in expected { #expect(result.stderr.contains(word), "\(result.stderr)") }
+            #expect(clock.now - started < .seconds(10), "refused at once, never a hang")
+        }
+        // systemd was never told the service was ready.
+        #expect(!notify.messages.contains { $0.hasPrefix("READY=1") }, "\(notify.messages)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/tact.sqlite"), "nothing was created")
+    }
+
     @Test func pollingServiceDraftsWithinOneIntervalAndRecoversFromAnOutage() async throws {
         try await withDovecot(advertiseIdle: false) { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-daemon")
