@@ -27,6 +27,12 @@ import Glibc
             let config = try writeTactConfiguration(
                 in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path,
                 daemonSettings: "poll_interval_seconds = 60")
+            // Templates of its own, so that one can be broken before a reload.
+            let templates = directory.path + "/templates"
+            try FileManager.default.copyItem(atPath: repositoryRoot.appendingPathComponent("templates").path, toPath: templates)
+            try (try String(contentsOfFile: config, encoding: .utf8))
+                .replacingOccurrences(of: repositoryRoot.appendingPathComponent("templates").path, with: templates)
+                .write(toFile: config, atomically: true, encoding: .utf8)
             let notify = try NotifyListener(directory: directory.path)
             defer { notify.close() }
             let daemon = try DaemonProcess(
@@ -74,6 +80,16 @@ import Glibc
             try (good + "\nthis is not toml = = =\n").write(toFile: config, atomically: true, encoding: .utf8)
             daemon.signal(SIGHUP)
             #expect(eventually(timeout: .seconds(10)) { daemon.log.contains("reload-failed") }, "\(daemon.log)")
+            // A good file again, but a template that tries to include another file: refused too.
+            try good.write(toFile: config, atomically: true, encoding: .utf8)
+            let complaint = templates + "/complaint.mustache"
+            let template = try String(contentsOfFile: complaint, encoding: .utf8)
+            try ("{{> /etc/passwd}}\n" + template).write(toFile: complaint, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            #expect(eventually(timeout: .seconds(10)) {
+                daemon.log.components(separatedBy: "reload-failed").count - 1 == 2 && daemon.log.contains("complaint")
+            }, "\(daemon.log)")
+            try template.write(toFile: complaint, atomically: true, encoding: .utf8)
             try dovecot.deliver(try mail("05-technical.eml"))
             #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
             // A reviewer running as another user cannot signal the service; an approval written
@@ -97,7 +113,7 @@ import Glibc
             #expect(status == 0, "\(daemon.log)")
             #expect(clock.now - stopAsked < .seconds(5))
 
-            // systemd saw READY, STATUS, WATCHDOG, RELOADING (twice, each followed by READY) and
+            // systemd saw READY, STATUS, WATCHDOG, RELOADING (three times, each followed by READY) and
             // STOPPING last.
             let messages = notify.messages
             func first(_ prefix: String) -> Int? { messages.firstIndex { $0.hasPrefix(prefix) } }
@@ -109,8 +125,8 @@ import Glibc
             let stopping = try #require(first("STOPPING=1"))
             #expect(ready < status1 || messages[ready].contains("STATUS="))
             #expect(ready < watchdog)
-            #expect(reloading.count == 2, "\(messages)")
-            #expect(readies.count == 3, "\(messages)")
+            #expect(reloading.count == 3, "\(messages)")
+            #expect(readies.count == 4, "\(messages)")
             for (index, reload) in reloading.enumerated() {
                 #expect(readies[index] < reload && reload < readies[index + 1], "\(messages)")
                 #expect(messages[reload].contains("MONOTONIC_USEC="))
