@@ -193,7 +193,7 @@ public struct Outbox: Sendable {
             try self.store.transition(draft: draft.id, from: .approved, to: .superseded, actor: "outbox", reason: reason)
             return .superseded(draft: draft.id, reason: reason)
         }
-        guard let recipient = draft.draft.recipient, let replyID = draft.draft.replyMessageID else {
+        guard let recipient = draft.draft.recipient, draft.draft.replyMessageID != nil else {
             let reason = "the draft has no recipient recorded; reply from a mail client"
             try self.store.transition(draft: draft.id, from: .approved, to: .failed, actor: "outbox", reason: reason)
             return .failed(draft: draft.id, reason: reason)
@@ -214,14 +214,8 @@ public struct Outbox: Sendable {
         let composed: Data
         let envelope: SMTPEnvelope
         do {
-            let from = try MailAddress(name: mailbox.teamName, address: mailbox.replyFrom)
-            let to = try MailAddress(name: draft.draft.recipientName, address: recipient)
-            composed = ReplyComposer.compose(
-                from: from, to: to, subject: sending.draft.subject, body: sending.draft.body,
-                incoming: IncomingAddressing(
-                    from: to, replyTo: [], returnPath: nil, messageID: draft.draft.inReplyTo,
-                    references: Array(draft.draft.references.dropLast())),
-                messageID: replyID, date: now)
+            // The same composition as the copy filed in the Drafts folder (mode `drafts-folder`).
+            composed = try StoredReply.compose(sending, mailbox: mailbox, date: now)
             envelope = try SMTPEnvelope(sender: mailbox.replyEnvelopeSender ?? smtp.envelopeSender, recipients: [recipient])
         } catch {
             let reason = "cannot build the message: \(error)"

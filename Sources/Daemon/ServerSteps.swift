@@ -7,9 +7,13 @@ import Store
 /// Composes the message a stored draft becomes: the one the outbox sends and the copy put in the
 /// Drafts folder are the same bytes but for the Date.
 public enum StoredReply {
+    public struct Incomplete: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     public static func compose(_ draft: StoredDraft, mailbox: MailboxConfiguration, date: Date) throws -> Data {
         guard let recipient = draft.draft.recipient, let messageID = draft.draft.replyMessageID else {
-            throw StartupError("draft \(draft.id) has no recipient or Message-ID recorded")
+            throw Incomplete(description: "draft \(draft.id) has no recipient or Message-ID recorded; reply from a mail client")
         }
         let from = try MailAddress(name: mailbox.teamName, address: mailbox.replyFrom)
         let to = try MailAddress(name: draft.draft.recipientName, address: recipient)

@@ -18,7 +18,7 @@ import Glibc
 /// - SIGHUP: `RELOADING=1`, then the configuration, templates and rule pack are read again. If
 ///   anything is invalid the old ones stay in force and the reason is logged; either way `READY=1`
 ///   follows. Mailbox loops are restarted on the new configuration;
-/// - SIGTERM or SIGINT: `STOPPING=1`; each loop finishes the message in hand and the process exits 0;
+/// - SIGTERM or SIGINT: `STOPPING=1`; each loop finishes the batch in hand (one commit) and the process exits 0;
 /// - SIGUSR1 (sent by `tact queue approve`): look at the outbox now.
 public final class Service: @unchecked Sendable {
     public typealias Loader = @Sendable () throws -> TactConfiguration
@@ -312,7 +312,7 @@ actor StatusBoard {
 }
 
 /// Signals as an async sequence. The signals are ignored for default handling first, so that
-/// SIGTERM does not kill the process before the loops finish the message in hand.
+/// SIGTERM does not kill the process before the loops finish the batch in hand.
 final class SignalStream: @unchecked Sendable {
     let stream: AsyncStream<Int32>
     private let sources: [DispatchSourceSignal]
