@@ -6,13 +6,13 @@ import Foundation
 @discardableResult
 public func writeTactConfiguration(
     in directory: String, dovecot: Dovecot, sink: SMTPSink?, repository: String, password: String? = nil,
-    mailboxSettings: String = "", daemonSettings: String = ""
+    mailboxSettings: String = "", daemonSettings: String = "", smtpSettings: String = ""
 ) throws -> String {
     let secret = directory + "/imap-password"
     try (password ?? dovecot.password).write(toFile: secret, atomically: true, encoding: .utf8)
     // As an installation keeps it: readable by the owner only (`tact config check` refuses more).
     try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
-    let smtp = sink.map { "[smtp]\nhost = \"127.0.0.1\"\nport = \($0.port)\nsecurity = \"plain\"\n" } ?? ""
+    let smtp = sink.map { "[smtp]\nhost = \"127.0.0.1\"\nport = \($0.port)\nsecurity = \"plain\"\n\(smtpSettings)\n" } ?? ""
     let config = """
         # Written for a throwaway Dovecot and SMTP sink on loopback.
         \(smtp)

@@ -16,29 +16,10 @@ import Testing
     /// The outbox asks the IMAP server whether a colleague answered before it sends, so a real
     /// Dovecot stands in for the mailbox.
     func configuration(sink: SMTPSink, dovecot: Dovecot, smtpExtra: String = "") throws -> TactConfiguration {
-        let secret = dovecot.directory.path + "/tact-password"
-        try dovecot.password.write(toFile: secret, atomically: true, encoding: .utf8)
-        return try TactConfiguration.parse(
-            toml: """
-                [smtp]
-                host = "127.0.0.1"
-                port = \(sink.port)
-                security = "plain"
-                envelope_sender = "bounces@shop.example"
-                \(smtpExtra)
-
-                [[mailbox]]
-                name = "support"
-                host = "127.0.0.1"
-                port = \(dovecot.plainPort)
-                security = "plain"
-                user = "\(dovecot.user)"
-                password_file = "\(secret)"
-                own_addresses = ["support@shop.example"]
-                agent_name = "Marta Keller"
-                team_name = "Shop Support"
-                """,
-            source: "fault-test.toml", environment: [:])
+        let path = try writeTactConfiguration(
+            in: dovecot.directory.path, dovecot: dovecot, sink: sink, repository: repository.path,
+            smtpSettings: "envelope_sender = \"bounces@shop.example\"\n" + smtpExtra)
+        return try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
     }
 
     /// Processes `raw` as UID `uid` and approves its draft.
