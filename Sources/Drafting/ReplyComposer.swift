@@ -1,4 +1,5 @@
 import Foundation
+import MailParsing
 
 /// A mailbox: an optional display name and an address.
 public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
@@ -212,21 +213,8 @@ public enum ReplyComposer {
     }
 
     static func normalizeLineEnds(_ body: String) -> String {
-        // Byte by byte: Foundation's `replacingOccurrences` goes through UTF-16.
-        var output: [UInt8] = []
-        output.reserveCapacity(body.utf8.count + 1)
-        var previousCR = false
-        for byte in body.utf8 {
-            if byte == 13 {
-                output.append(10)
-                previousCR = true
-                continue
-            }
-            if !(byte == 10 && previousCR) { output.append(byte) }
-            previousCR = false
-        }
-        if output.last != 10 { output.append(10) }
-        return String(decoding: output, as: UTF8.self)
+        let unix = MailParser.unixLineEnds(body)
+        return unix.utf8.last == 10 ? unix : unix + "\n"
     }
 
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks at 76 characters.

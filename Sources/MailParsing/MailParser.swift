@@ -429,7 +429,7 @@ extension MailParser {
     /// `text` with CRLF and lone CR turned into LF, byte by byte (Foundation's
     /// `replacingOccurrences` goes through UTF-16 and cost a third of parsing); unchanged, and not
     /// copied, when it holds no CR.
-    static func unixLineEnds(_ text: String) -> String {
+    public static func unixLineEnds(_ text: String) -> String {
         var text = text
         let hasCR = text.withUTF8 { $0.contains(13) }
         guard hasCR else { return text }
