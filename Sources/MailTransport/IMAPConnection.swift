@@ -58,6 +58,10 @@ final class IMAPConnection {
     var parser = IMAPResponseParser()
     private var tagCounter = 0
     private(set) var capabilities: Set<String> = []
+    /// The message count the server last announced (`* n EXISTS`), in answer to any command. A
+    /// mail that arrives while a search runs is announced with that search's answer although the
+    /// search did not see it; the session's wait for new mail looks here so it is not missed.
+    private(set) var lastExists: Int?
     private var receiveBuffer = [UInt8](repeating: 0, count: 256 << 10)
 
     /// Connects and logs in; the OAuth2 token or password file is read now, at every connect.
@@ -136,6 +140,7 @@ final class IMAPConnection {
                             .connectionLost,
                             "\(self.endpoint.host):\(self.endpoint.port) closed the connection (BYE)", serverText: text)
                     }
+                    if case .message(let count, "EXISTS", _) = response { self.lastExists = Int(count) }
                     return response
                 }
             } catch let error as IMAPParseError {

@@ -400,6 +400,12 @@ public final class IMAPSession: @unchecked Sendable {
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeout)
             let known = self.messageCount
+            // Announced in answer to an earlier command (a search that did not include it): new
+            // already, and the server will not announce it again during IDLE.
+            if let announced = connection.lastExists, announced > known {
+                self.messageCount = announced
+                return .newMail(messageCount: announced)
+            }
             func newCount(_ responses: [IMAPResponse]) -> Int? {
                 var count: Int?
                 for case .message(let n, "EXISTS", _) in responses { count = Int(n) }

@@ -131,6 +131,23 @@ import Testing
         }
     }
 
+    /// A mail that arrives while the daemon's search runs is announced (`* 1 EXISTS`) with that
+    /// search's answer, which did not include it; the server does not announce it again in IDLE.
+    /// The wait must still report it, at once, or it would sit there until the next re-check.
+    @Test func mailAnnouncedDuringASearchIsNotMissedByTheNextWait() async throws {
+        try await withDovecot { dovecot in
+            let session = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())
+            _ = try await session.select("INBOX")
+            try dovecot.deliver(testMessage("arrived during the search"))
+            // A search that cannot see it (UIDs above 1000): Dovecot announces the new count with it.
+            #expect(try await session.uids(above: 1000).isEmpty)
+            let outcome = try await session.waitForNewMail(timeout: .seconds(3))
+            #expect(outcome == .newMail(messageCount: 1))
+            // Reported once: the next wait has nothing new.
+            #expect(try await session.waitForNewMail(timeout: .milliseconds(700)) == .timedOut)
+        }
+    }
+
     @Test func idleIsRenewedAndTimesOutWhenNothingArrives() async throws {
         try await withDovecot { dovecot in
             let session = IMAPSession(
