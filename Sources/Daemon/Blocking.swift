@@ -8,3 +8,10 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
 }
+
+/// `offPool` for work that throws (a store transaction).
+func offPoolThrowing<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}

@@ -108,42 +108,52 @@ public struct MailboxWorker: Sendable {
             return pass
         }
         let uids = try await self.session.uids(above: state.lastUID).sorted()
-        for start in stride(from: 0, to: uids.count, by: self.batchSize) {
-            // Stop between two batches, never inside one (a batch is one commit).
-            if Task.isCancelled { throw CancellationError() }
-            let batch = Array(uids[start..<min(start + self.batchSize, uids.count)])
-            let fetched = try await self.session.fetch(uids: batch, maxSize: self.configuration.maxMessageBytes)
-            // Parse, classify and draft the batch on every core (pure work); then, in UID order,
-            // let the store decide and record, all in one store transaction with the mark.
-            let processor = self.processor
-            let mailbox = self.configuration.name
-            let prepared = Parallel.map(fetched.messages) { message in
-                let location = MessageLocation(mailbox: mailbox, uidValidity: status.uidValidity, uid: message.uid)
-                let clock = now()
-                let arrival = message.internalDate ?? clock
-                return (location, clock, arrival, processor.prepare(Data(message.bytes), at: location, arrival: arrival, now: clock))
-            }
-            // Dates are looked at only for mail that was there when a mailbox was read from its
-            // start (a backfill, or a rebuilt mailbox): mail above that mark is new, whatever its
-            // Date header says.
-            let resyncUntil = state.resyncUntilUID
-            let baseline = state.baselineAt
-            try self.store.batch {
-                for (location, clock, arrival, message) in prepared {
-                    let notBefore = location.uid <= resyncUntil ? baseline : nil
-                    pass.count(try processor.process(message, at: location, arrival: arrival, now: clock, notBefore: notBefore))
+        let batches = stride(from: 0, to: uids.count, by: self.batchSize).map {
+            Array(uids[$0..<min($0 + self.batchSize, uids.count)])
+        }
+        // A pipeline over the batches, so that neither core waits: while the cores prepare batch N,
+        // batch N+1 is being fetched (on the session's own queue) and batch N-1 recorded (on a
+        // thread of its own). Batches are still recorded one after the other, in UID order, each
+        // in one commit with the mark; a batch that was fetched but not recorded when the pass
+        // stops is fetched again next time.
+        var fetching: Task<FetchResult, any Error>? = batches.first.map { self.fetchTask($0) }
+        var recording: Task<[ProcessResult], any Error>?
+        do {
+            for (number, batch) in batches.enumerated() {
+                // Stop between two batches, never inside one (a batch is one commit).
+                if Task.isCancelled { throw CancellationError() }
+                guard let fetched = try await fetching?.value else { break }
+                fetching = number + 1 < batches.count ? self.fetchTask(batches[number + 1]) : nil
+                // Parse, classify and draft the batch on every core (pure work); then, in UID
+                // order, let the store decide and record, all in one store transaction with the mark.
+                let processor = self.processor
+                let mailbox = self.configuration.name
+                let prepared = Parallel.map(fetched.messages) { message in
+                    let location = MessageLocation(mailbox: mailbox, uidValidity: status.uidValidity, uid: message.uid)
+                    let clock = now()
+                    let arrival = message.internalDate ?? clock
+                    return PreparedMessage(
+                        location: location, clock: clock, arrival: arrival,
+                        prepared: processor.prepare(Data(message.bytes), at: location, arrival: arrival, now: clock))
                 }
-                for oversize in fetched.oversize {
-                    let location = MessageLocation(mailbox: mailbox, uidValidity: status.uidValidity, uid: oversize.uid)
-                    pass.count(try processor.recordOversize(
-                        at: location, size: oversize.size, limit: self.configuration.maxMessageBytes, now: now()))
-                }
-                // Every message of the batch is recorded: move the mark in the same commit (a crash
-                // before it only means the batch is processed again, none of it having been recorded).
-                state.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
-                if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
-                try self.store.save(state)
+                // The previous batch must be committed before this one is decided on.
+                if let recording { pass.count(try await recording.value) }
+                recording = nil
+                var next = state
+                next.lastUID = max(state.lastUID, batch.last ?? state.lastUID)
+                if next.lastUID >= next.resyncUntilUID { next.resyncUntilUID = 0 }
+                let previous = state
+                recording = self.recordTask(prepared, oversize: fetched.oversize, uidValidity: status.uidValidity,
+                    previous: previous, next: next, now: now())
+                state = next
             }
+            if let recording { pass.count(try await recording.value) }
+        } catch {
+            // Nothing may be left running on the session or the store when the pass ends.
+            fetching?.cancel()
+            _ = try? await fetching?.value
+            _ = try? await recording?.value
+            throw error
         }
         if state.lastUID >= state.resyncUntilUID { state.resyncUntilUID = 0 }
         state.lastCheckAt = now()
@@ -153,7 +163,65 @@ public struct MailboxWorker: Sendable {
     }
 }
 
+extension MailboxWorker {
+    /// Fetches one batch on the session's queue, so the caller can prepare another meanwhile.
+    private func fetchTask(_ uids: [UInt32]) -> Task<FetchResult, any Error> {
+        let session = self.session
+        let maxSize = self.configuration.maxMessageBytes
+        return Task { try await session.fetch(uids: uids, maxSize: maxSize) }
+    }
+
+    /// Records one prepared batch in one store transaction, on a thread of its own (the store's
+    /// calls block): in UID order, then the oversize mail, then the mark (`next`), in the same
+    /// commit. A crash before the commit only means the batch is processed again, none of it
+    /// having been recorded.
+    private func recordTask(
+        _ prepared: [PreparedMessage], oversize: [OversizeMessage], uidValidity: UInt32, previous: MailboxState,
+        next: MailboxState, now: Date
+    ) -> Task<[ProcessResult], any Error> {
+        let processor = self.processor
+        let store = self.store
+        let configuration = self.configuration
+        return Task {
+            try await offPoolThrowing {
+                var results: [ProcessResult] = []
+                results.reserveCapacity(prepared.count + oversize.count)
+                try store.batch {
+                    for message in prepared {
+                        // Dates are looked at only for mail that was there when a mailbox was read
+                        // from its start (a backfill, or a rebuilt mailbox): mail above that mark is
+                        // new, whatever its Date header says.
+                        let notBefore = message.location.uid <= previous.resyncUntilUID ? previous.baselineAt : nil
+                        results.append(try processor.process(
+                            message.prepared, at: message.location, arrival: message.arrival, now: message.clock,
+                            notBefore: notBefore))
+                    }
+                    for mail in oversize {
+                        let location = MessageLocation(mailbox: configuration.name, uidValidity: uidValidity, uid: mail.uid)
+                        results.append(try processor.recordOversize(
+                            at: location, size: mail.size, limit: configuration.maxMessageBytes, now: now))
+                    }
+                    try store.save(next)
+                }
+                return results
+            }
+        }
+    }
+}
+
+/// A message of a batch, prepared on some core, waiting to be recorded in UID order.
+struct PreparedMessage: Sendable {
+    let location: MessageLocation
+    let clock: Date
+    let arrival: Date
+    let prepared: MessageProcessor.Prepared
+}
+
 extension MailboxPass {
+    mutating func count(_ results: [ProcessResult]) {
+        for result in results { self.count(result) }
+    }
+
     mutating func count(_ result: ProcessResult) {
         if case .recorded(let outcome, _, _, _) = result { self.outcomes[outcome, default: 0] += 1 }
     }

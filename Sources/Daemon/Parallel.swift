@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Work spread over the machine's cores.
 enum Parallel {
@@ -11,13 +12,18 @@ enum Parallel {
         let results = UnsafeMutablePointer<R>.allocate(capacity: items.count)
         defer { results.deallocate() }
         let shared = Shared(results: results)
+        let counter = Counter()
         withoutActuallyEscaping(transform) { transform in
             let work = Work(transform: transform)
             items.withUnsafeBufferPointer { buffer in
                 let input = Input(items: buffer)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    // Interleaved, so that every worker gets a share of large and small items.
-                    for index in stride(from: worker, to: input.items.count, by: workers) {
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    // Each worker takes the next item not yet taken, so a worker whose core is
+                    // busy with something else (the fetch of the next batch, the commit of the
+                    // previous one, another process) takes fewer, and none waits at the end.
+                    while true {
+                        let index = counter.next.add(1, ordering: .relaxed).oldValue
+                        guard index < input.items.count else { break }
                         (shared.results + index).initialize(to: work.transform(input.items[index]))
                     }
                 }
@@ -32,4 +38,5 @@ enum Parallel {
     private struct Shared<R>: @unchecked Sendable { let results: UnsafeMutablePointer<R> }
     private struct Input<T>: @unchecked Sendable { let items: UnsafeBufferPointer<T> }
     private struct Work<T, R>: @unchecked Sendable { let transform: (T) -> R }
+    private final class Counter: Sendable { let next = Atomic<Int>(0) }
 }

@@ -62,4 +62,42 @@ import Testing
             #expect(try store.drafts(in: nil).count == 1)
         }
     }
+
+    /// Batches are fetched ahead and recorded behind the preparing cores: with many small batches,
+    /// every message is still recorded once, in UID order, and the mark ends at the last UID.
+    @Test func aPassOfManyBatchesRecordsEveryMessageOnceInUIDOrder() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-worker")
+            defer { directory.remove() }
+            let path = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: nil, repository: repository.path, daemonSettings: "hourly_cap = 1000")
+            let configuration = try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
+            let store = try SQLiteStore(path: configuration.daemon.storePath)
+            let mailbox = try #require(configuration.mailboxes.first)
+            let processor = try Pipeline.processor(
+                for: mailbox, configuration: configuration, shared: try Pipeline.shared(configuration), store: store)
+            var worker = MailboxWorker(
+                configuration: mailbox, processor: processor,
+                session: IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials))
+            worker.batchSize = 3
+            for index in 1...11 {
+                try dovecot.deliver(SampleMail.customer(index, date: "Wed, 02 Dec 2026 10:00:00 +0000", tag: "pipe"))
+            }
+            let since = try #require(ISO8601DateFormatter().date(from: "2026-12-01T00:00:00Z"))
+            let pass = try await worker.pass(now: { Date() }, backfillSince: since)
+            #expect(pass.processed == 11, "\(pass.outcomes)")
+            var rows: [Int64] = []
+            for index in 1...11 {
+                let stored = try store.messages(withMessageID: "pipe-\(index)@mail.example")
+                #expect(stored.count == 1, "message \(index) recorded \(stored.count) times")
+                if let row = stored.first?.id { rows.append(row) }
+            }
+            #expect(rows == rows.sorted(), "recorded in UID order: \(rows)")
+            #expect(try store.mailboxState("support")?.lastUID == 11)
+            // Nothing new: a second pass records nothing and leaves the mark.
+            let again = try await worker.pass(now: { Date() })
+            #expect(again.processed == 0)
+            #expect(try store.mailboxState("support")?.lastUID == 11)
+        }
+    }
 }
