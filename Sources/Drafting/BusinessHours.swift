@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A wall-clock time of day, "09:00". `24:00` is allowed as a closing time (end of the day).
 public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -111,6 +112,8 @@ public struct BusinessHours: Sendable {
     public let holidays: Set<LocalDate>
     /// Promises are rounded up to this many minutes, so they read "by 10:15", not "by 10:07".
     public let roundingMinutes: Int
+    /// Each local day's opening and closing instants, once computed (shared by copies).
+    private let dayTable = DayTable()
 
     private var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
@@ -157,19 +160,50 @@ public struct BusinessHours: Sendable {
         return self.roundedUp(due)
     }
 
-    /// The opening and closing instants of the business day that contains `date`'s calendar day,
-    /// or nil when the team does not work that day.
-    func openInterval(onDayOf date: Date) -> (opens: Date, closes: Date)? {
-        let calendar = self.calendar
-        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
-        guard let year = parts.year, let month = parts.month, let day = parts.day, let weekday = parts.weekday,
-            let hours = self.week[weekday],
-            !self.holidays.contains(LocalDate(year: year, month: month, day: day))
-        else { return nil }
-        guard let opens = self.instant(year: year, month: month, day: day, time: hours.opens, calendar: calendar),
-            let closes = self.instant(year: year, month: month, day: day, time: hours.closes, calendar: calendar)
-        else { return nil }
-        return (opens, closes)
+    /// The team's local day of `date`: days since 1970-01-01 in its zone.
+    private func dayNumber(of date: Date) -> Int {
+        Int(((date.timeIntervalSince1970 + Double(self.timeZone.secondsFromGMT(for: date))) / 86_400).rounded(.down))
+    }
+
+    /// The opening and closing instants of local day `day` (days since 1970-01-01), or nil when
+    /// the team does not work that day. Asked for every day a promise spans, of every message:
+    /// each day's answer is computed by the calendar once and then kept.
+    func openInterval(day: Int) -> (opens: Date, closes: Date)? {
+        if let known = self.dayTable.intervals.withLock({ $0[day] }) { return known.interval }
+        let (year, month, dayOfMonth) = Self.civilDate(day)
+        let weekday = Self.weekday(day)
+        var interval: (opens: Date, closes: Date)?
+        if let hours = self.week[weekday], !self.holidays.contains(LocalDate(year: year, month: month, day: dayOfMonth)) {
+            let calendar = self.calendar
+            if let opens = self.instant(year: year, month: month, day: dayOfMonth, time: hours.opens, calendar: calendar),
+                let closes = self.instant(year: year, month: month, day: dayOfMonth, time: hours.closes, calendar: calendar)
+            {
+                interval = (opens, closes)
+            }
+        }
+        self.dayTable.intervals.withLock { table in
+            // Bounded: a long-running daemon moves on through the days; old ones are dropped.
+            if table.count >= 4_096 { table.removeAll(keepingCapacity: true) }
+            table[day] = DayTable.Entry(interval: interval)
+        }
+        return interval
+    }
+
+    /// The calendar's weekday number (1 Sunday … 7 Saturday) of a day number; 1970-01-01 was a
+    /// Thursday.
+    static func weekday(_ day: Int) -> Int { ((day % 7 + 7 + 4) % 7) + 1 }
+
+    /// Year, month and day of a day number (days since 1970-01-01, proleptic Gregorian).
+    static func civilDate(_ day: Int) -> (year: Int, month: Int, day: Int) {
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth)
     }
 
     private func instant(year: Int, month: Int, day: Int, time: LocalTime, calendar: Calendar) -> Date? {
@@ -184,17 +218,11 @@ public struct BusinessHours: Sendable {
             from: DateComponents(year: year, month: month, day: day, hour: time.hour, minute: time.minute))
     }
 
-    /// Each calendar day from `date`'s day on, at most 400 of them.
-    private func days(from date: Date) -> some Sequence<Date> {
-        let calendar = self.calendar
-        let start = calendar.startOfDay(for: date)
-        return (0..<400).lazy.compactMap { calendar.date(byAdding: .day, value: $0, to: start) }
-    }
-
     private func addingBusinessTime(_ seconds: TimeInterval, to arrival: Date) throws(BusinessHoursError) -> Date {
         var remaining = seconds
-        for day in self.days(from: arrival) {
-            guard let (opens, closes) = self.openInterval(onDayOf: day) else { continue }
+        let first = self.dayNumber(of: arrival)
+        for day in first..<first + 400 {
+            guard let (opens, closes) = self.openInterval(day: day) else { continue }
             let start = max(opens, arrival)
             guard start < closes else { continue }
             let available = closes.timeIntervalSince(start)
@@ -208,16 +236,21 @@ public struct BusinessHours: Sendable {
         // Start the clock at the first business moment at or after arrival.
         let start = try self.addingBusinessTime(0, to: arrival)
         guard count > 0 else { return start }
-        let calendar = self.calendar
-        let timeOfDay = calendar.dateComponents([.hour, .minute, .second], from: start)
+        let first = self.dayNumber(of: start)
+        // The wall-clock time of `start`, in seconds since its local midnight.
+        let timeOfDay = Int(
+            (start.timeIntervalSince1970 + Double(self.timeZone.secondsFromGMT(for: start)) - Double(first) * 86_400)
+                .rounded(.down))
         var remaining = count
-        for day in self.days(from: start).dropFirst() {
-            guard let (opens, closes) = self.openInterval(onDayOf: day) else { continue }
+        for day in first + 1..<first + 400 {
+            guard let (opens, closes) = self.openInterval(day: day) else { continue }
             remaining -= 1
             guard remaining == 0 else { continue }
-            let sameTime = calendar.date(
-                bySettingHour: timeOfDay.hour ?? 0, minute: timeOfDay.minute ?? 0, second: timeOfDay.second ?? 0,
-                of: day) ?? opens
+            let (year, month, dayOfMonth) = Self.civilDate(day)
+            let sameTime = self.calendar.date(
+                from: DateComponents(
+                    year: year, month: month, day: dayOfMonth, hour: timeOfDay / 3_600, minute: timeOfDay % 3_600 / 60,
+                    second: timeOfDay % 60)) ?? opens
             return min(max(sameTime, opens), closes)
         }
         throw BusinessHoursError("no business day in the next 400 days: check the opening hours and holidays")
@@ -232,4 +265,13 @@ public struct BusinessHours: Sendable {
 
     /// "Tuesday 24 November, 10:00" in the team's zone: the form a promise takes in a reply.
     public func format(_ date: Date) -> String { DateText.dayMonthAndTime(date, in: self.timeZone) }
+}
+
+/// The opening and closing instants of each local day a `BusinessHours` was asked about.
+final class DayTable: Sendable {
+    struct Entry {
+        /// nil: the team does not work that day.
+        let interval: (opens: Date, closes: Date)?
+    }
+    let intervals = Mutex<[Int: Entry]>([:])
 }

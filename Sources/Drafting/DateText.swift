@@ -21,24 +21,32 @@ enum DateText {
         return value < 10 ? "0\(value)" : String(value)
     }
 
-    /// "EEEE d MMMM": "Tuesday 24 November".
-    static func dayAndMonth(_ date: Date, in zone: TimeZone) -> String {
-        let parts = Self.fields(date, zone)
-        return "\(Self.weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(Self.months[(parts.month ?? 1) - 1])"
+    /// A moment's calendar fields in a zone, looked up once for any of the forms below.
+    struct Parts {
+        let fields: DateComponents
+
+        init(_ date: Date, in zone: TimeZone) { self.fields = DateText.fields(date, zone) }
+
+        /// "EEEE d MMMM": "Tuesday 24 November".
+        var dayAndMonth: String {
+            "\(DateText.weekdays[(self.fields.weekday ?? 1) - 1]) \(self.fields.day ?? 1) \(DateText.months[(self.fields.month ?? 1) - 1])"
+        }
+
+        /// "HH:mm": "09:30".
+        var time: String { "\(DateText.two(self.fields.hour)):\(DateText.two(self.fields.minute))" }
+
+        /// "EEEE d MMMM, HH:mm": "Tuesday 24 November, 09:30".
+        var dayMonthAndTime: String { "\(self.dayAndMonth), \(self.time)" }
     }
+
+    /// "EEEE d MMMM": "Tuesday 24 November".
+    static func dayAndMonth(_ date: Date, in zone: TimeZone) -> String { Parts(date, in: zone).dayAndMonth }
 
     /// "HH:mm": "09:30".
-    static func time(_ date: Date, in zone: TimeZone) -> String {
-        let parts = Self.fields(date, zone)
-        return "\(Self.two(parts.hour)):\(Self.two(parts.minute))"
-    }
+    static func time(_ date: Date, in zone: TimeZone) -> String { Parts(date, in: zone).time }
 
     /// "EEEE d MMMM, HH:mm": "Tuesday 24 November, 09:30".
-    static func dayMonthAndTime(_ date: Date, in zone: TimeZone) -> String {
-        let parts = Self.fields(date, zone)
-        return "\(Self.weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(Self.months[(parts.month ?? 1) - 1]), "
-            + "\(Self.two(parts.hour)):\(Self.two(parts.minute))"
-    }
+    static func dayMonthAndTime(_ date: Date, in zone: TimeZone) -> String { Parts(date, in: zone).dayMonthAndTime }
 
     /// RFC 5322 in UTC, "EEE, dd MMM yyyy HH:mm:ss '+0000'": "Tue, 03 Nov 2026 09:30:00 +0000".
     static func rfc5322(_ date: Date) -> String {

@@ -70,14 +70,17 @@ public struct DraftContext: Sendable {
         var stripped = true
         while stripped {
             stripped = false
-            for prefix in prefixes where rest.lowercased().hasPrefix(prefix) {
+            // Every prefix is at most 5 characters: lower-case only the subject's head.
+            for prefix in prefixes where rest.prefix(6).lowercased().hasPrefix(prefix) {
                 rest = String(rest.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
                 stripped = true
             }
             // "Re[2]:" and "Re(2):" forms. The regular expression is compiled at every call: only
-            // tried on a subject that starts with "re" in any case (the pattern's own start).
-            let head = Array(rest.unicodeScalars.prefix(2))
-            if head.count == 2, head[0] == "r" || head[0] == "R", head[1] == "e" || head[1] == "E",
+            // tried on a subject that starts with "re", spaces and "[" or "(" (the pattern's own
+            // start), not on every "Refund …" or "Return …".
+            let head = Array(rest.unicodeScalars.prefix(12)).filter { $0 != " " && $0 != "\t" }
+            if head.count >= 3, head[0] == "r" || head[0] == "R", head[1] == "e" || head[1] == "E",
+                head[2] == "[" || head[2] == "(",
                 let match = rest.range(of: #"^(?i:re)\s*[\[(]\d+[\])]\s*:"#, options: .regularExpression)
             {
                 rest = String(rest[match.upperBound...]).trimmingCharacters(in: .whitespaces)
@@ -89,7 +92,8 @@ public struct DraftContext: Sendable {
 
     /// The Mustache values. Every key here is in `TemplateVariable.known`, and the reverse (a test checks it).
     public var values: [String: Any] {
-        let calendar = Self.calendar(in: self.businessHours.timeZone)
+        // One calendar lookup for the three forms of the promise.
+        let promise = DateText.Parts(self.promisedBy, in: self.businessHours.timeZone)
         var values: [String: Any] = [
             "first_name": self.firstName ?? "",
             "has_first_name": self.firstName != nil,
@@ -107,9 +111,9 @@ public struct DraftContext: Sendable {
             "agent_signature": self.agent.signature,
             "team_name": self.agent.team,
             "ticket": self.ticket,
-            "promised_by": self.businessHours.format(self.promisedBy),
-            "promised_by_date": DateText.dayAndMonth(self.promisedBy, in: self.businessHours.timeZone),
-            "promised_by_time": DateText.time(self.promisedBy, in: self.businessHours.timeZone),
+            "promised_by": promise.dayMonthAndTime,
+            "promised_by_date": promise.dayAndMonth,
+            "promised_by_time": promise.time,
             "response_target": self.responseTarget.description,
         ]
         if let customer = self.customer {
@@ -117,6 +121,7 @@ public struct DraftContext: Sendable {
             if let name = customer.name { fields["name"] = name }
             if let tier = customer.tier { fields["tier"] = tier }
             if let since = customer.since {
+                let calendar = Self.calendar(in: self.businessHours.timeZone)
                 fields["since_year"] = String(since.year)
                 let start = calendar.date(from: DateComponents(year: since.year, month: since.month, day: since.day))
                 let years = start.map { calendar.dateComponents([.year], from: $0, to: self.now).year ?? 0 } ?? 0

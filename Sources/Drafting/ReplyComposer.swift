@@ -110,8 +110,7 @@ public enum ReplyComposer {
             ("Content-Type", "text/plain; charset=utf-8"),
         ]
         let normalized = self.normalizeLineEnds(body)
-        let needsEncoding = normalized.unicodeScalars.contains { $0.value > 0x7E || ($0.value < 0x20 && $0 != "\n" && $0 != "\t") }
-            || normalized.split(separator: "\n").contains { $0.utf8.count > 998 }
+        let needsEncoding = self.needsEncoding(normalized)
         headers.append(("Content-Transfer-Encoding", needsEncoding ? "quoted-printable" : "7bit"))
         var text = headers.map { self.fold("\($0.0): \($0.1)") }.joined(separator: "\r\n") + "\r\n\r\n"
         if needsEncoding {
@@ -146,13 +145,24 @@ public enum ReplyComposer {
         }))
     }
 
+    /// `<local@domain>`, trimmed of spaces and tabs, printable ASCII only, or nil. On bytes: it
+    /// runs for every reference of every message.
     static func validMessageID(_ id: String) -> String? {
-        let trimmed = id.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("<"), trimmed.hasSuffix(">"), trimmed.contains("@"), trimmed.utf8.count <= 998,
-            trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
-            trimmed.dropFirst().dropLast().allSatisfy({ $0 != "<" && $0 != ">" })
+        let bytes = Array(id.utf8)
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard end - start >= 2, end - start <= 998, bytes[start] == UInt8(ascii: "<"), bytes[end - 1] == UInt8(ascii: ">")
         else { return nil }
-        return trimmed
+        var at = false
+        for index in start + 1..<end - 1 {
+            let byte = bytes[index]
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "<"), byte != UInt8(ascii: ">") else { return nil }
+            if byte == UInt8(ascii: "@") { at = true }
+        }
+        guard at else { return nil }
+        return start == 0 && end == bytes.count ? id : String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     // MARK: - Encoding
@@ -160,7 +170,8 @@ public enum ReplyComposer {
     static func encodeAddress(_ address: MailAddress) -> String {
         guard let name = address.name else { return address.address }
         if name.unicodeScalars.allSatisfy({ $0.isASCII }) && !name.contains("=?") {
-            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = name.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") })
+                ? name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") : name
             return "\"\(escaped)\" <\(address.address)>"
         }
         return "\(self.encodedWords(name)) <\(address.address)>"
@@ -217,24 +228,47 @@ public enum ReplyComposer {
         return unix.utf8.last == 10 ? unix : unix + "\n"
     }
 
+    /// Whether a body (LF line ends) must be quoted-printable: a byte outside printable ASCII
+    /// other than LF and tab, or a line over SMTP's 998 bytes. One pass over the bytes.
+    static func needsEncoding(_ text: String) -> Bool {
+        var length = 0
+        for byte in text.utf8 {
+            if byte == 10 {
+                length = 0
+                continue
+            }
+            if byte > 0x7E || (byte < 0x20 && byte != 9) { return true }
+            length += 1
+            if length > 998 { return true }
+        }
+        return false
+    }
+
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks at 76 characters.
     static func quotedPrintable(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        output.reserveCapacity(text.utf8.count + text.utf8.count / 4)
+        for (index, line) in text.lineFeedLines().enumerated() {
             if index > 0 { output += [13, 10] }
             let bytes = Array(line.utf8)
             var length = 0
             for (position, byte) in bytes.enumerated() {
                 let isLast = position == bytes.count - 1
                 let literal = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast)
-                let piece: [UInt8] = literal ? [byte] : [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-                if length + piece.count > 75 {
+                let width = literal ? 1 : 3
+                if length + width > 75 {
                     output += [61, 13, 10]
                     length = 0
                 }
-                output += piece
-                length += piece.count
+                if literal {
+                    output.append(byte)
+                } else {
+                    output.append(61)
+                    output.append(hex[Int(byte >> 4)])
+                    output.append(hex[Int(byte & 15)])
+                }
+                length += width
             }
         }
         // `text` ends with "\n", so the last element is empty and the output ends with one CRLF.

@@ -17,7 +17,7 @@ public enum FirstName {
         if let displayName, let name = Self.fromDisplayName(displayName, address: address) {
             // A signature that is one word alone ("An") counts here too: it is only used when it
             // is a word of the sender's own display name.
-            let lines = text.signature.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            let lines = text.signature.split(whereSeparator: \.isNewline).map { $0.trimmingScalars(ScalarClass.whitespace) }
                 .filter { !$0.isEmpty }
             let loneWord = lines.count == 1 && !lines[0].contains(" ") && lines[0].allSatisfy(\.isLetter) ? lines[0] : nil
             let signedAs = signedAs ?? loneWord
@@ -38,18 +38,22 @@ public enum FirstName {
     /// "Jane Doe", "Doe, Jane", "Dr. Jane Doe", "JANE DOE" → "Jane"; role, company and address
     /// names → nil.
     public static func fromDisplayName(_ displayName: String, address: String) -> String? {
-        var name = displayName.trimmingCharacters(in: Self.quotesAndBlanks)
+        var name = displayName.trimmingScalars { "\"' \t".unicodeScalars.contains($0) }
         guard !name.isEmpty, !name.contains("@"), !name.contains(where: { $0.isNumber }) else { return nil }
         // "Doe, Jane" (family name first, as Outlook directories write it).
         let commaParts = name.split(separator: ",", omittingEmptySubsequences: true)
         if commaParts.count == 2 {
-            name = commaParts[1].trimmingCharacters(in: .whitespaces)
+            name = commaParts[1].trimmingScalars(ScalarClass.whitespace)
         } else if commaParts.count > 2 {
             return nil
         }
         // A trailing "(Acme)" or "via Service" names a company or a relay, not the person.
         if let paren = name.firstIndex(of: "(") { name = String(name[..<paren]) }
-        if let via = name.range(of: " via ", options: .caseInsensitive) { name = String(name[..<via.lowerBound]) }
+        if name.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "v") }),
+            let via = name.range(of: " via ", options: .caseInsensitive)
+        {
+            name = String(name[..<via.lowerBound])
+        }
         let words = name.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard !words.isEmpty, words.count <= 5 else { return nil }
         if words.contains(where: { Self.nonPersonWords.contains(Self.folded($0)) }) { return nil }
@@ -68,7 +72,7 @@ public enum FirstName {
     /// The name under a closing ("Thanks,\nJane", "Best regards,\nJane Doe") or under a `-- `
     /// delimiter, in the signature block.
     public static func fromSignOff(_ signature: String, address: String) -> String? {
-        let lines = signature.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = signature.split(separator: "\n").map { $0.trimmingScalars(ScalarClass.whitespace) }
             .filter { !$0.isEmpty }
         guard let first = lines.first else { return nil }
         let nameLine: String?
@@ -81,15 +85,15 @@ public enum FirstName {
         }
         guard var line = nameLine else { return nil }
         // "- Jane", "~Jane", "Jane :)"
-        line = line.trimmingCharacters(in: Self.dashesAndTildes)
-        if line.hasSuffix(":)") { line = String(line.dropLast(2)).trimmingCharacters(in: .whitespaces) }
+        line = line.trimmingScalars { "-–—~ ".unicodeScalars.contains($0) }
+        if line.hasSuffix(":)") { line = line.dropLast(2).trimmingScalars(ScalarClass.whitespace) }
         let words = line.split(separator: " ").map(String.init)
         guard (1...3).contains(words.count) else { return nil }
         return Self.fromDisplayName(line, address: address)
     }
 
     private static func acceptedName(_ word: String, address: String, wordCount: Int) -> String? {
-        let trimmed = word.trimmingCharacters(in: Self.punctuation)
+        let trimmed = word.trimmingScalars { ".,;:!?".unicodeScalars.contains($0) }
         guard trimmed.count >= 2, trimmed.count <= 30 else { return nil }
         // Letters from alphabetic scripts only (plus inner hyphen or apostrophe); an initial
         // ("J.") is not a name, and CJK names put the family name first without spaces.
@@ -133,14 +137,8 @@ public enum FirstName {
 
     /// Lower-cased with trailing punctuation removed, for comparing with the word lists.
     private static func folded(_ word: String) -> String {
-        word.lowercased().trimmingCharacters(in: Self.punctuationAndQuotes)
+        word.lowercased().trimmingScalars { ".,;:!?\"'".unicodeScalars.contains($0) }
     }
-
-    // Built once: a CharacterSet made at every call cost more than the trimming.
-    private static let quotesAndBlanks = CharacterSet(charactersIn: "\"' \t")
-    private static let dashesAndTildes = CharacterSet(charactersIn: "-–—~ ")
-    private static let punctuation = CharacterSet(charactersIn: ".,;:!?")
-    private static let punctuationAndQuotes = CharacterSet(charactersIn: ".,;:!?\"'")
 
     private static let titles: Set<String> = [
         "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr", "herr", "frau", "mme", "mlle",

@@ -24,7 +24,7 @@ public struct MessageText: Sendable, Hashable {
     ///   - senderName: the From display name, when known: a last line that is just the sender's
     ///     name or first name ("Priya") is their signature too.
     public init(splitting body: String, senderName: String? = nil) {
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = body.lineFeedLines()
         var own: [Substring] = []
         var quoted: [Substring] = []
         var index = 0
@@ -81,6 +81,28 @@ public struct MessageText: Sendable, Hashable {
     }
 }
 
+extension StringProtocol {
+    /// The lines between line feeds, empty ones included, found on UTF-8 bytes (`split` on
+    /// Characters costs a grapheme break check per character). In an LF text every line feed is
+    /// a Character of its own, so the result is `split(separator: "\n", omittingEmptySubsequences:
+    /// false)`'s.
+    public func lineFeedLines() -> [SubSequence] {
+        var lines: [SubSequence] = []
+        let utf8 = self.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == 0x0A {
+                lines.append(self[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        lines.append(self[start..<utf8.endIndex])
+        return lines
+    }
+}
+
 /// How mail clients mark quoted history.
 enum QuoteMarkers {
     static func isQuoteLine(_ line: Substring) -> Bool {
@@ -116,11 +138,11 @@ enum QuoteMarkers {
     /// <jane@example.com> wrote:", in several languages, at `index`; nil when there is none.
     static func attributionLength(_ lines: [Substring], at index: Int) -> Int? {
         guard Self.attributionStarts.contains(where: Self.head(lines[index], limit: 8).hasPrefix) else { return nil }
-        let line = lines[index].trimmingCharacters(in: .whitespaces).lowercased()
+        let line = lines[index].trimmingScalars(ScalarClass.whitespace).lowercased()
         if Self.endsAttribution(line) { return 1 }
         // Clients wrap long attributions: "On …, Jane Doe <\njane@example.com> wrote:".
         if index + 1 < lines.count {
-            let next = lines[index + 1].trimmingCharacters(in: .whitespaces).lowercased()
+            let next = lines[index + 1].trimmingScalars(ScalarClass.whitespace).lowercased()
             if next.count < 120, Self.endsAttribution(line + " " + next) { return 2 }
         }
         return nil
@@ -142,7 +164,7 @@ enum QuoteMarkers {
         // Markers are short: only the first 80 characters of a line are ever looked at.
         let lower = Self.head(lines[index], limit: 80)
         if lower.hasPrefix("-") || lower.hasPrefix("_") || lower.hasPrefix("=") {
-            let words = lower.trimmingCharacters(in: CharacterSet(charactersIn: "-_= "))
+            let words = lower.trimmingScalars { "-_= ".unicodeScalars.contains($0) }
             if Self.separatorWords.contains(words) { return true }
         }
         if lower == "begin forwarded message:" { return true }
@@ -216,9 +238,26 @@ enum SignOff {
     /// The name in a one-line sign-off such as "Thanks, Jane" or "Cheers - Jane Doe": a closing,
     /// then one or two capitalised words. Nil for "Thanks, I got it".
     static func closingWithName(_ line: Substring) -> String? {
-        guard let separator = line.firstIndex(where: { $0 == "," || $0 == "-" || $0 == "–" }) else { return nil }
-        guard Self.closing(line[..<separator]) != nil else { return nil }
-        let name = line[line.index(after: separator)...].trimmingCharacters(in: CharacterSet(charactersIn: " -–!."))
+        // The separator ends a closing, and every closing is at most 80 bytes: look for it in the
+        // line's first bytes only (most lines are prose, and walking their Characters was costly).
+        var separator: Substring.Index?
+        var bytes = line.utf8.makeIterator()
+        var index = line.utf8.startIndex
+        var offset = 0
+        while offset <= 81, let byte = bytes.next() {
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "-") {
+                separator = index
+                break
+            }
+            if byte == 0xE2, line.utf8[index...].starts(with: [0xE2, 0x80, 0x93]) {  // – (en dash)
+                separator = index
+                break
+            }
+            index = line.utf8.index(after: index)
+            offset += 1
+        }
+        guard let separator, Self.closing(line[..<separator]) != nil else { return nil }
+        let name = line[line.index(after: separator)...].trimmingScalars { " -–!.".unicodeScalars.contains($0) }
         let words = name.split(separator: " ")
         guard (1...2).contains(words.count), words.allSatisfy({ $0.first?.isUppercase == true }),
             words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" } })
@@ -261,7 +300,7 @@ enum SignOff {
         guard let senderName, !senderName.isEmpty,
             let last = lines.lastIndex(where: { !$0.allSatisfy(\.isWhitespace) }), last > 0
         else { return nil }
-        let line = lines[last].trimmingCharacters(in: CharacterSet(charactersIn: " \t-–—~.,!")).lowercased()
+        let line = lines[last].trimmingScalars { " \t-–—~.,!".unicodeScalars.contains($0) }.lowercased()
         guard !line.isEmpty, line.count <= 60 else { return nil }
         let name = senderName.lowercased()
         let words = name.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)

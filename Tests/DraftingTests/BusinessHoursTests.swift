@@ -110,6 +110,57 @@ import Testing
         }
     }
 
+    /// Day numbers are turned into dates by arithmetic, not the calendar: every day from 1900 to
+    /// 2200 must be the calendar's date and weekday.
+    @Test func dayNumbersAreTheCalendarsDatesAndWeekdays() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        for day in stride(from: -25_567, through: 84_000, by: 1) {
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(day) * 86_400))
+            let civil = BusinessHours.civilDate(day)
+            guard civil.year == parts.year, civil.month == parts.month, civil.day == parts.day,
+                BusinessHours.weekday(day) == parts.weekday
+            else {
+                Issue.record("day \(day): \(civil) but the calendar says \(parts)")
+                return
+            }
+        }
+    }
+
+    /// Each day's opening hours are kept once computed: asking again (the daemon asks for every
+    /// message) gives the same promise, around a DST change, in zones east and west of UTC, and
+    /// when a copy of the schedule is asked.
+    @Test func keptDaysGiveTheSamePromisesAsFreshOnes() throws {
+        for name in ["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Auckland"] {
+            let zone = TimeZone(identifier: name)!
+            let shared = BusinessHours.weekdays9to5(timeZone: zone)
+            let copy = shared
+            // Every 97 minutes over six weeks around the end of European summer time.
+            var arrival = at("2026-10-10 00:00", zone)
+            while arrival < at("2026-11-20 00:00", zone) {
+                for target in [ResponseTarget.businessHours(4), .businessMinutes(30), .businessDays(2)] {
+                    let fresh = try BusinessHours.weekdays9to5(timeZone: zone).promise(for: arrival, target: target)
+                    #expect(try shared.promise(for: arrival, target: target) == fresh, "\(name) \(arrival) \(target)")
+                    #expect(try copy.promise(for: arrival, target: target) == fresh)
+                }
+                arrival = arrival.addingTimeInterval(97 * 60)
+            }
+        }
+    }
+
+    @Test func aPromiseIsMadeOnTheTeamsLocalDayWestOfUTC() throws {
+        let angeles = TimeZone(identifier: "America/Los_Angeles")!
+        let hours = BusinessHours.weekdays9to5(timeZone: angeles)
+        // Friday 27 November 2026, 16:30 in Los Angeles is already Saturday in UTC: half an hour
+        // that day, the rest on Monday.
+        let due = try hours.promise(for: at("2026-11-27 16:30", angeles), target: .businessHours(2))
+        #expect(due == at("2026-11-30 10:30", angeles))
+        // Two business days from Friday 16:30: Tuesday at the same time of day.
+        let days = try hours.promise(for: at("2026-11-27 16:30", angeles), target: .businessDays(2))
+        #expect(days == at("2026-12-01 16:30", angeles))
+    }
+
     @Test func badTimesAndDatesAreRejectedWithTheFix() {
         #expect(throws: BusinessHoursError.self) { try LocalTime(parsing: "9am") }
         #expect(throws: BusinessHoursError.self) { try LocalTime(parsing: "25:00") }
