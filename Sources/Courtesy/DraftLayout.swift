@@ -153,6 +153,23 @@ extension String {
 
     /// Lowercased, trimmed, typographic apostrophes straightened, runs of spaces collapsed.
     var normalisedLine: String {
+        if self.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (most lines): the same on bytes, without a grapheme check per character.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(self.utf8.count)
+            var lastWasSpace = true
+            for byte in self.utf8 {
+                if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                    if !lastWasSpace { bytes.append(0x20) }
+                    lastWasSpace = true
+                } else {
+                    bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+                    lastWasSpace = false
+                }
+            }
+            if bytes.last == 0x20 { bytes.removeLast() }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var result = ""
         var lastWasSpace = true
         for character in self.lowercased() {

@@ -125,6 +125,11 @@ enum QuoteMarkers {
             }
         }
         guard sawContent else { return false }
+        // Every attribution starts with one of these letters ("on", "am", "le", "el", "il", "op",
+        // "em", "den", "w dniu"): most lines are let go without lower-casing them.
+        guard let first = line.utf8.first(where: { $0 != UInt8(ascii: " ") }),
+            "oaleidw".utf8.contains(first | 0x20)
+        else { return false }
         let start = line.drop { $0 == " " }.prefix(8).lowercased()
         return Self.attributionStarts.contains { start.hasPrefix($0) }
     }

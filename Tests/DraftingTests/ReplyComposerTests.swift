@@ -92,7 +92,10 @@ func parseWithPython(_ message: Data) throws -> (headers: [String: [String]], bo
 
     @Test func addressesThatCouldAddRecipientsAreRefused() {
         for bad in ["jane@example.org>, evil@example.com", "jane@example.org\r\nBcc: x@y.z", "jane example@org.com",
-                    "<jane@example.org>", "jane@", "@example.org", "jane@localhost", "jane@example..org", ""] {
+                    "<jane@example.org>", "jane@", "@example.org", "jane@localhost", "jane@example..org", ""]
+            // Each special, control and DEL alone inside an otherwise good address.
+            + "<>()[]\\,;:\" \t\r\n\u{7F}\u{01}".unicodeScalars.map { "ja\($0)ne@example.org" }
+        {
             #expect(throws: ReplyError.self, "\(bad.debugDescription) must be refused") { try MailAddress(name: nil, address: bad) }
         }
     }
@@ -120,5 +123,12 @@ func parseWithPython(_ message: Data) throws -> (headers: [String: [String]], bo
         let second = ReplyComposer.newMessageID(domainOf: "support@shop.example")
         #expect(first != second)
         #expect(first.hasSuffix("@shop.example>") && first.hasPrefix("<"))
+        // `<tact.` and 128 random bits in the UUID's lower-case 8-4-4-4-12 form.
+        for id in [first, second] {
+            #expect(id.wholeMatch(of: /<tact\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@shop\.example>/) != nil, "\(id)")
+        }
+        // Every hex digit appears somewhere over many ids (no nibble stuck at one value).
+        let digits = Set((0..<64).flatMap { _ in ReplyComposer.newMessageID(domainOf: "a@b.example").dropFirst(6).prefix(36) })
+        #expect(digits == Set("0123456789abcdef-"))
     }
 }
