@@ -72,7 +72,14 @@ public struct MessageText: Sendable, Hashable {
         var result: [Substring] = []
         for line in lines {
             var line = line
-            while let last = line.last, last == " " || last == "\t" { line.removeLast() }
+            // Trailing spaces and tabs, found on bytes (both are Characters of their own).
+            var end = line.utf8.endIndex
+            while end > line.utf8.startIndex {
+                let before = line.utf8.index(before: end)
+                guard line.utf8[before] == 0x20 || line.utf8[before] == 0x09 else { break }
+                end = before
+            }
+            if end != line.utf8.endIndex { line = line[..<end] }
             if line.isEmpty, result.last?.isEmpty ?? true { continue }
             result.append(line)
         }
