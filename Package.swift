@@ -98,14 +98,19 @@ let tests: [Target] = [
         name: "MailParsingTests", dependencies: ["MailParsing"], resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
-    .testTarget(name: "CourtesyTests", dependencies: ["Courtesy"], swiftSettings: swiftSettings),
+    // Corpus and fuzz regressions are read from the source tree (#filePath), not bundled.
+    .testTarget(
+        name: "CourtesyTests", dependencies: ["Courtesy"], exclude: ["Corpus", "FuzzRegressions"],
+        swiftSettings: swiftSettings),
     .testTarget(name: "DraftingTests", dependencies: ["Drafting", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "StoreTests", dependencies: ["Store", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
-        name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
+        name: "ConfigurationTests", dependencies: ["Configuration"], exclude: ["FuzzRegressions"],
+        swiftSettings: swiftSettings),
     .testTarget(
-        name: "TactCLITests", dependencies: ["TactTestSupport", "Store", "tact"], swiftSettings: swiftSettings),
+        name: "TactCLITests", dependencies: ["TactTestSupport", "Store", "tact"], exclude: ["Fixtures"],
+        swiftSettings: swiftSettings),
 ]
 
 let package = Package(

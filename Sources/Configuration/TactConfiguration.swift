@@ -103,11 +103,13 @@ public struct TactConfiguration: Sendable, Equatable {
     public static func parse(
         toml: String, source: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> TactConfiguration {
-        if let (line, column) = TOMLPreflight.brokenTableHeader(in: toml) {
+        if let found = TOMLPreflight.problem(in: toml) {
             throw ConfigurationError(
-                .syntax, source: source, keyPath: nil, line: line,
-                problem: "not valid TOML at column \(column): a table header must start with its name",
-                fix: "write [[mailbox]], [smtp], [drafting] or [daemon] (see config/tact.toml)")
+                .syntax, source: source, keyPath: nil, line: found.line,
+                problem: "not valid TOML at column \(found.column): \(found.problem)",
+                fix: found.kind == .tableHeader
+                    ? "write [[mailbox]], [smtp], [drafting] or [daemon] (see config/tact.toml)"
+                    : "write the list as [\"one\", \"two\"]: values separated by commas, closed by ']'")
         }
         let table: TOMLTable
         do {

@@ -95,11 +95,12 @@ public struct RulePack: Sendable {
 
     private static func decode(_ text: String, file: String) throws(RulePackError) -> (RulePackFile, SourceLines) {
         let source = SourceLines(text)
-        if let (line, column) = TOMLPreflight.brokenTableHeader(in: text) {
+        if let found = TOMLPreflight.problem(in: text) {
             throw RulePackError(
-                file: file, line: line,
-                problem: "TOML syntax error at column \(column): a table header must start with its name",
-                fix: "write [override.RULE-ID] or [[rule]]: a name of letters, digits, '-' or '_', or a quoted name")
+                file: file, line: found.line, problem: "TOML syntax error at column \(found.column): \(found.problem)",
+                fix: found.kind == .tableHeader
+                    ? "write [override.RULE-ID] or [[rule]]: a name of letters, digits, '-' or '_', or a quoted name"
+                    : "write the list as [\"one\", \"two\"]: values separated by commas, closed by ']'")
         }
         do {
             let document = try TOMLDecoder(strictDecoding: true).decode(RulePackFile.self, from: text)

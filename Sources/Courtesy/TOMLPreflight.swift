@@ -1,25 +1,60 @@
 /// Checks TOML text for what would crash the TOML library instead of giving a syntax error.
 ///
-/// toml++ (inside TOMLKit) asserts, and so aborts the process, when a table header's first
-/// character after `[` or `[[` is neither a bare-key character nor a quote: `[é]`, `[#]`, a `[`
-/// at the end of a line. Found by fuzzing (scripts/fuzz config, rules); every loader of TOML
-/// written by people runs this first and reports a syntax error with the line instead.
+/// toml++ (inside TOMLKit) asserts, and so aborts the process, on two kinds of input, found by
+/// fuzzing (scripts/fuzz config, rules):
+/// - a table header whose first character after `[` or `[[` is neither a bare-key character nor
+///   a quote: `[é]`, `[#]`, a `[` at the end of a line;
+/// - in an array, where a value is expected (after `[` or a comma, past blanks, line breaks and
+///   comments), a `}` or a Unicode line break (U+0085, U+2028, U+2029): `x = [ }`, `x = [1, }`.
+/// Every loader of TOML written by people runs this first and reports a syntax error with the
+/// line instead.
 public enum TOMLPreflight {
-    /// The first table header whose name cannot start as it does, as (line, column), 1-based.
-    public static func brokenTableHeader(in text: String) -> (line: Int, column: Int)? {
+    public struct Problem: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// A table header that does not start with a name.
+            case tableHeader
+            /// An array in which `found` stands where a value or `]` must.
+            case arrayValue(found: Unicode.Scalar)
+        }
+        public let line: Int
+        public let column: Int
+        public let kind: Kind
+
+        /// What is wrong, for an error message ("TOML syntax error at column 3: …").
+        public var problem: String {
+            switch self.kind {
+            case .tableHeader: return "a table header must start with its name"
+            case .arrayValue(let found):
+                let shown = found.value < 0x80 ? "'\(Character(found))'" : "U+" + String(String(found.value, radix: 16, uppercase: true).reversed()).padding(toLength: 4, withPad: "0", startingAt: 0).reversed()
+                return "an array holds \(shown) where a value or its closing ']' must be"
+            }
+        }
+    }
+
+    /// The first place where the TOML library would abort rather than report an error.
+    public static func problem(in text: String) -> Problem? {
         var scanner = Scanner(Array(text.unicodeScalars))
         return scanner.run()
     }
 
+    /// The first table header whose name cannot start as it does, as (line, column), 1-based.
+    public static func brokenTableHeader(in text: String) -> (line: Int, column: Int)? {
+        guard let problem = Self.problem(in: text), problem.kind == .tableHeader else { return nil }
+        return (problem.line, problem.column)
+    }
+
     /// A small lexer: it follows strings, comments and brackets of values only far enough to know
-    /// which `[` at the start of a line opens a table header.
+    /// which `[` at the start of a line opens a table header, and where an array expects a value.
     private struct Scanner {
         let scalars: [Unicode.Scalar]
         var index = 0
         var line = 1
         var lineStart = 0
-        /// Unclosed `[` and `{` of a value (an array or inline table spanning lines).
-        var valueDepth = 0
+        /// Unclosed `[` and `{` of values (arrays and inline tables, which may span lines).
+        var open: [Unicode.Scalar] = []
+        var valueDepth: Int { self.open.count }
+        /// Inside an array, right after `[` or a comma: a value (or `]`) must come next.
+        var expectingValue = false
 
         init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -40,7 +75,7 @@ public enum TOMLPreflight {
                 || c == "_" || c == "-" || c == "\"" || c == "'" || c == "]"
         }
 
-        mutating func run() -> (line: Int, column: Int)? {
+        mutating func run() -> Problem? {
             var atLineStart = true
             while let c = peek() {
                 if atLineStart && valueDepth == 0 {
@@ -54,10 +89,18 @@ public enum TOMLPreflight {
                         if peek() == "[" { advance() }
                         while peek() == " " || peek() == "\t" { advance() }
                         guard let first = peek(), Self.startsKey(first) else {
-                            return (line, index - lineStart + 1)
+                            return Problem(line: line, column: index - lineStart + 1, kind: .tableHeader)
                         }
                         skipToEndOfLine()
                         continue
+                    }
+                }
+                if expectingValue {
+                    switch c {
+                    case " ", "\t", "\r", "\n", "#": break  // toml++ skips these before a value
+                    case "}", "\u{85}", "\u{2028}", "\u{2029}":
+                        return Problem(line: line, column: index - lineStart + 1, kind: .arrayValue(found: c))
+                    default: expectingValue = false
                     }
                 }
                 switch c {
@@ -69,10 +112,14 @@ public enum TOMLPreflight {
                 case "\"", "'":
                     skipString(quote: c)
                 case "[", "{":
-                    valueDepth += 1
+                    open.append(c)
+                    expectingValue = c == "["
                     advance()
                 case "]", "}":
-                    valueDepth = max(0, valueDepth - 1)
+                    if !open.isEmpty { open.removeLast() }
+                    advance()
+                case ",":
+                    expectingValue = open.last == "["
                     advance()
                 default:
                     advance()

@@ -206,9 +206,16 @@ struct ClassifierWeights: Sendable {
             }
             var cutoff = 0.0
             if candidates.count > evidenceCount {
-                var weights = candidates.map(\.weight)
-                weights.sort(by: >)
-                cutoff = weights[evidenceCount - 1]
+                // The `evidenceCount`-th largest weight, kept in a small descending list (a full
+                // sort of every candidate was most of the cost of this step).
+                var top: [Double] = []
+                top.reserveCapacity(evidenceCount + 1)
+                for candidate in candidates where top.count < evidenceCount || candidate.weight > top[evidenceCount - 1] {
+                    let position = top.firstIndex { $0 < candidate.weight } ?? top.count
+                    top.insert(candidate.weight, at: position)
+                    if top.count > evidenceCount { top.removeLast() }
+                }
+                cutoff = top[evidenceCount - 1]
             }
             for candidate in candidates where candidate.weight >= cutoff {
                 evidence.append(

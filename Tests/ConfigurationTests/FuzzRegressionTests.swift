@@ -62,4 +62,43 @@ import Testing
         let configuration = try parse(text).get()
         #expect(configuration.mailboxes[0].signature.hasPrefix("[é] Example Ltd"))
     }
+
+    /// toml++ asserted (SIGABRT) on a `}` or a Unicode line break where an array expects a value
+    /// (found by `scripts/fuzz rules` on 2 December; the configuration loader shares the parser).
+    @Test(arguments: [
+        "x = [\n}\n", "x = [ }\n", "x = [1, }\n", "x = [ # note\n  }\n", "x = [ { a = 1 }, }\n", "x = [[ }]]\n",
+        "x = { a = [ } ] }\n", "x = [\u{2028}1]\n", "x = [1, \u{2029} ]\n", "x = [\u{85}1]\n",
+    ])
+    func anArrayWithoutAValueWhereOneMustBeIsASyntaxErrorWithItsLine(_ text: String) throws {
+        guard case .failure(let error) = parse("[daemon]\n" + text) else {
+            Issue.record("\(text.debugDescription) must be refused")
+            return
+        }
+        #expect(error.kind == .syntax)
+        #expect(error.line == (text.hasPrefix("x = [\n") || text.contains("# note") ? 3 : 2), "\(error)")
+        #expect(error.description.contains("an array holds"), "\(error)")
+    }
+
+    /// Arrays as people write them are not flagged: spread over lines, with comments, trailing
+    /// commas, nested arrays and inline tables, braces inside strings.
+    @Test func wellFormedArraysPassThePreflight() {
+        let text = """
+            a = [
+              "one", # first
+              "two",
+            ]
+            b = [ [1, 2], [3] ]
+            c = [ { name = "x" }, { name = "}" } ]
+            d = [ "}", '}' ]
+            e = []
+            """
+        #expect(TOMLPreflight.problem(in: text) == nil)
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config")
+        for name in ["tact.toml", "courtesy.toml"] {
+            let file = (try? String(contentsOf: shipped.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            #expect(!file.isEmpty)
+            #expect(TOMLPreflight.problem(in: file) == nil, "\(name)")
+        }
+    }
 }

@@ -27,10 +27,20 @@ import Testing
         }
     }
 
+    @Test func anArrayClosedByABraceNamesItsLine() {
+        do {
+            _ = try RulePack.standard().layered(withText: "extends = \"default\"\n\n[[rule]]\nid = \"x\"\npatterns = [\n}\n", file: "local.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 6)
+            #expect(error.description.contains("an array holds '}'"), "\(error)")
+        }
+    }
+
     @Test func theShippedPackHasNoFalseAlarm() throws {
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("config/courtesy.toml")
         let text = try String(contentsOf: shipped, encoding: .utf8)
-        #expect(TOMLPreflight.brokenTableHeader(in: text) == nil)
+        #expect(TOMLPreflight.problem(in: text) == nil)
     }
 }
