@@ -11,20 +11,26 @@ import Testing
 @Suite struct MailboxWorkerTests {
     func mail(_ index: Int, date: String) -> [UInt8] { SampleMail.customer(index, date: date, tag: "resync") }
 
+    /// The daemon's worker for the configured mailbox, as `tact run` wires it, and its store.
+    func worker(in directory: TemporaryDirectory, dovecot: Dovecot) throws -> (MailboxWorker, SQLiteStore) {
+        let path = try writeTactConfiguration(
+            in: directory.path, dovecot: dovecot, sink: nil, repository: repository.path, daemonSettings: "hourly_cap = 1000")
+        let configuration = try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
+        let store = try SQLiteStore(path: configuration.daemon.storePath)
+        let mailbox = try #require(configuration.mailboxes.first)
+        let processor = try Pipeline.processor(
+            for: mailbox, configuration: configuration, shared: try Pipeline.shared(configuration), store: store)
+        let worker = MailboxWorker(
+            configuration: mailbox, processor: processor,
+            session: IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials))
+        return (worker, store)
+    }
+
     @Test func anInterruptedResyncResumesWithTheDateRule() async throws {
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-worker")
             defer { directory.remove() }
-            let path = try writeTactConfiguration(
-                in: directory.path, dovecot: dovecot, sink: nil, repository: repository.path, daemonSettings: "hourly_cap = 1000")
-            let configuration = try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
-            let store = try SQLiteStore(path: configuration.daemon.storePath)
-            let mailbox = try #require(configuration.mailboxes.first)
-            let processor = try Pipeline.processor(
-                for: mailbox, configuration: configuration, shared: try Pipeline.shared(configuration), store: store)
-            let worker = MailboxWorker(
-                configuration: mailbox, processor: processor,
-                session: IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials))
+            let (worker, store) = try self.worker(in: directory, dovecot: dovecot)
             // Tact has watched this mailbox since 1 Dec; the mailbox was rebuilt with three old
             // mails Tact never saw, and one new one.
             let watchedSince = try #require(ISO8601DateFormatter().date(from: "2026-12-01T00:00:00Z"))
@@ -69,16 +75,8 @@ import Testing
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-worker")
             defer { directory.remove() }
-            let path = try writeTactConfiguration(
-                in: directory.path, dovecot: dovecot, sink: nil, repository: repository.path, daemonSettings: "hourly_cap = 1000")
-            let configuration = try TactConfiguration.load(explicitPath: path, environment: [:]).configuration
-            let store = try SQLiteStore(path: configuration.daemon.storePath)
-            let mailbox = try #require(configuration.mailboxes.first)
-            let processor = try Pipeline.processor(
-                for: mailbox, configuration: configuration, shared: try Pipeline.shared(configuration), store: store)
-            var worker = MailboxWorker(
-                configuration: mailbox, processor: processor,
-                session: IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials))
+            let (built, store) = try self.worker(in: directory, dovecot: dovecot)
+            var worker = built
             worker.batchSize = 3
             for index in 1...11 {
                 try dovecot.deliver(SampleMail.customer(index, date: "Wed, 02 Dec 2026 10:00:00 +0000", tag: "pipe"))
