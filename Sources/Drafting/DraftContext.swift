@@ -1,4 +1,5 @@
 import Foundation
+import MailParsing
 
 /// A customer's entry in the deployment's customer directory (a CSV file).
 public struct CustomerRecord: Sendable, Equatable {
@@ -65,14 +66,14 @@ public struct DraftContext: Sendable {
     /// The subject of the reply: the customer's subject with exactly one "Re: " in front, however
     /// many "Re:"/"RE:"/"Aw:"/"Fwd:"-style prefixes their client stacked up.
     public static func replySubject(for subject: String) -> String {
-        var rest = subject.trimmingCharacters(in: .whitespaces)
+        var rest = subject.trimmingScalars(ScalarClass.whitespace)
         let prefixes = ["re:", "aw:", "sv:", "antw:", "réf:", "ref:", "r:"]
         var stripped = true
         while stripped {
             stripped = false
             // Every prefix is at most 5 characters: lower-case only the subject's head.
             for prefix in prefixes where rest.prefix(6).lowercased().hasPrefix(prefix) {
-                rest = String(rest.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+                rest = String(rest.dropFirst(prefix.count)).trimmingScalars(ScalarClass.whitespace)
                 stripped = true
             }
             // "Re[2]:" and "Re(2):" forms. The regular expression is compiled at every call: only
@@ -83,7 +84,7 @@ public struct DraftContext: Sendable {
                 head[2] == "[" || head[2] == "(",
                 let match = rest.range(of: #"^(?i:re)\s*[\[(]\d+[\])]\s*:"#, options: .regularExpression)
             {
-                rest = String(rest[match.upperBound...]).trimmingCharacters(in: .whitespaces)
+                rest = String(rest[match.upperBound...]).trimmingScalars(ScalarClass.whitespace)
                 stripped = true
             }
         }

@@ -92,7 +92,7 @@ public enum ReplyComposer {
         from: MailAddress, to: MailAddress, subject: String, body: String, incoming: IncomingAddressing,
         messageID: String, date: Date
     ) -> ComposedReply {
-        let cleanSubject = self.sanitize(subject).trimmingCharacters(in: .whitespaces)
+        let cleanSubject = self.sanitize(subject).trimmingScalars(ScalarClass.whitespace)
         var readable: [(name: String, value: String)] = [("From", from.description), ("To", to.description), ("Subject", cleanSubject)]
         var headers: [(String, String)] = [
             ("From", self.encodeAddress(from)),
@@ -156,7 +156,10 @@ public enum ReplyComposer {
     /// Replaces every control character (CR and LF among them), DEL, C1 controls and Unicode line
     /// separators with a space: no value from outside can start a new header line.
     public static func sanitize(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.map { scalar in
+        // Most values have nothing to replace: checked on bytes first (every replaced scalar is a
+        // control byte, DEL, or starts with 0xC2 (C1 controls) or 0xE2 (U+2028, U+2029)).
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.map { scalar in
             let v = scalar.value
             return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 ? " " : scalar
         }))

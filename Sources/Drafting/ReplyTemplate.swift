@@ -1,4 +1,5 @@
 import Foundation
+import MailParsing
 import Mustache
 
 /// A problem in a template, with the file and line where it is and what to do.
@@ -85,7 +86,7 @@ public struct ReplyTemplate: Sendable {
 
     /// Renders subject and body for `context` (a dictionary from `DraftContext.values`).
     public func render(_ values: [String: Any]) -> (subject: String, body: String) {
-        let subject = self.subject.render(values).trimmingCharacters(in: .whitespacesAndNewlines)
+        let subject = self.subject.render(values).trimmingScalars(ScalarClass.whitespaceOrNewline)
         return (subject, self.body.render(values))
     }
 
