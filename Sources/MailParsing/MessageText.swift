@@ -120,17 +120,24 @@ enum QuoteMarkers {
     /// header blocks) or is a rule of '-', '_' or '=' (separators). Attributions wrapped over
     /// two lines carry the ':' on the second, so an "On"-like first line also qualifies.
     static func mayMark(_ line: Substring) -> Bool {
-        var sawContent = false
-        for byte in line.utf8 {
-            switch byte {
-            case UInt8(ascii: ">"), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
-                return true
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                continue
-            default:
-                sawContent = true
+        func scan<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> (marker: Bool, content: Bool) {
+            var sawContent = false
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: ">"), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
+                    return (true, sawContent)
+                case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                    continue
+                default:
+                    sawContent = true
+                }
             }
+            return (false, sawContent)
         }
+        // A plain buffer where the text is native (always, for parsed mail): iterating a
+        // Substring's UTF-8 view byte by byte costs several times more.
+        let (marker, sawContent) = line.utf8.withContiguousStorageIfAvailable(scan) ?? scan(line.utf8)
+        if marker { return true }
         guard sawContent else { return false }
         // Every attribution starts with one of these letters ("on", "am", "le", "el", "il", "op",
         // "em", "den", "w dniu"): most lines are let go without lower-casing them.
@@ -173,6 +180,12 @@ enum QuoteMarkers {
 
     /// Separators after which everything is earlier or forwarded mail.
     static func isHistoryBoundary(_ lines: [Substring], at index: Int) -> Bool {
+        // Every boundary starts with a rule ('-', '_', '='), "begin forwarded", or a From label
+        // ("from:", "*from:*", "von:", "de:", "van:", "da:"): other lines (most lines holding a
+        // ':' or '-' are prose) are let go without lower-casing them.
+        guard let initial = lines[index].utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }),
+            "-_=*".utf8.contains(initial) || "bfvd".utf8.contains(initial | 0x20)
+        else { return false }
         // Markers are short: only the first 80 characters of a line are ever looked at.
         let lower = Self.head(lines[index], limit: 80)
         if lower.hasPrefix("-") || lower.hasPrefix("_") || lower.hasPrefix("=") {

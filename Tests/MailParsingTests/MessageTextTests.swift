@@ -63,6 +63,24 @@ import Testing
         #expect(text.quoted.hasPrefix(attribution), "\(language)")
     }
 
+    /// Every form of history boundary, indented or not, starts the history; the same words inside
+    /// prose do not (the boundary check lets most lines go by their first character).
+    @Test(arguments: [
+        "Begin forwarded message:\n\nFrom: Shop",
+        "  -----Original Message-----\nFrom: Shop",
+        "_____ Forwarded message _____\nFrom: Shop",
+        "===== Original message =====\nhello",
+        "*From:* Support <support@shop.example>\n*Sent:* Monday\n*To:* Anna\n*Subject:* Order",
+        "De : Support <support@shop.example>\nEnvoyé : lundi\nÀ : Anna\nObjet : Commande",
+        "Da: Support <support@shop.example>\nInviato: lunedì\nA: Anna\nOggetto: Ordine",
+        "\tVan: Support <support@shop.example>\nVerzonden: maandag\nAan: Anna\nOnderwerp: Bestelling",
+    ])
+    func historyBoundariesStartTheHistory(boundary: String) {
+        let text = MessageText(splitting: "It has not arrived: order 10:30 - sadly.\n\n\(boundary)\nOld text.")
+        #expect(text.ownWords == "It has not arrived: order 10:30 - sadly.", "\(boundary.debugDescription)")
+        #expect(text.quoted.contains("Old text."), "\(boundary.debugDescription)")
+    }
+
     @Test func germanOutlookHeaderBlockStartsTheHistory() {
         let body = "Bitte um Rückmeldung.\n\nVon: Support <support@shop.example>\n"
             + "Gesendet: Montag, 3. Juni 2024 10:00\n"
