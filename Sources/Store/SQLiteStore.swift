@@ -462,6 +462,60 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
+    /// The drafts made for one message (one, in practice), oldest first: an indexed lookup
+    /// (`tact explain` loaded every draft before).
+    public func drafts(messageRowID: Int64) throws -> [StoredDraft] {
+        try self.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM draft WHERE message_row_id = ? ORDER BY created_at, id", arguments: [messageRowID]
+            ).map(Self.draft(from:))
+        }
+    }
+
+    /// A step on the IMAP server as `tact explain` shows it: what, whether it is done, and how its
+    /// attempts went.
+    public struct StepStatus: Sendable, Equatable {
+        /// "keyword $TactQueued", "append to Drafts", "append to Sent", "flag \Answered".
+        public let what: String
+        public let done: Bool
+        public let attempts: Int
+        public let lastError: String?
+    }
+
+    /// The server steps recorded with one message (keywords, APPENDs to Drafts), in order.
+    public func serverSteps(messageRowID: Int64) throws -> [StepStatus] {
+        try self.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT kind, argument, done, attempts, last_error FROM server_step WHERE message_row_id = ? ORDER BY id",
+                arguments: [messageRowID]
+            ).map { row in
+                let kind: String = row["kind"]
+                let argument: String = row["argument"]
+                let what = kind == "append-draft" ? "append to \(argument)" : "\(kind) \(argument)"
+                return StepStatus(what: what, done: row["done"], attempts: row["attempts"], lastError: row["last_error"])
+            }
+        }
+    }
+
+    /// The steps that follow a sent reply (the Sent copy, `\Answered` on the original), in order.
+    public func postSendSteps(draftID: Int64) throws -> [StepStatus] {
+        try self.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT kind, done, attempts, last_error FROM post_send_step WHERE draft_id = ? ORDER BY kind",
+                arguments: [draftID]
+            ).map { row in
+                let kind: String = row["kind"]
+                let what: String
+                switch PostSendStepKind(rawValue: kind) {
+                case .appendToSent: what = "append to Sent"
+                case .flagAnswered: what = "flag \\Answered"
+                case nil: what = kind
+                }
+                return StepStatus(what: what, done: row["done"], attempts: row["attempts"], lastError: row["last_error"])
+            }
+        }
+    }
+
     /// One line of the review queue: what `tact queue list` shows.
     public struct QueueLine: Sendable, Equatable {
         public let id: Int64

@@ -44,6 +44,43 @@ import Testing
         #expect(refund.stdout.contains("daemon: queued"))
     }
 
+    /// The steps on the mail server are part of the story: the keyword and the copy in Drafts
+    /// recorded with the message, the Sent copy and the \Answered flag after the reply was sent;
+    /// each done, waiting, or failing with its last error.
+    @Test func explainShowsTheStepsOnTheMailServer() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-explain")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("tact.sqlite").path
+        let store = try SQLiteStore(path: path)
+        guard case .recorded(let row, let draftID?) = try store.record(
+            IncomingMessage(
+                mailbox: "support", uidValidity: 3, uid: 12, messageID: "demo-03@example.net", sender: "ana@example.net",
+                subject: "Where is my parcel?", receivedAt: arrival, outcome: .drafted, category: "order-status", confidence: 0.9),
+            draft: NewDraft(template: "order-status", subject: "Re: Where is my parcel?", body: "Hi Ana,", findingsJSON: "[]"),
+            steps: [.keyword("$TactQueued"), .appendDraft(folder: "Drafts")], actor: "daemon")
+        else {
+            Issue.record("record failed")
+            return
+        }
+        let steps = try store.pendingSteps(mailbox: "support")
+        #expect(steps.count == 2)
+        for step in steps {
+            try store.finishStep(step.id, error: step.kind == .keyword("$TactQueued") ? nil : "NO [TRYCREATE] Mailbox doesn't exist: Drafts")
+        }
+        let before = try TactBinary.run(["explain", String(row), "--store", path])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.contains("on the mail server:\n    keyword $TactQueued: done\n"), "\(before.stdout)")
+        #expect(before.stdout.contains("append to Drafts: pending, 1 failed attempt (last: NO [TRYCREATE] Mailbox doesn't exist: Drafts)"))
+        #expect(!before.stdout.contains("after sending:"))
+
+        try store.transition(draft: draftID, from: .queued, to: .approved, actor: "maria", reason: nil)
+        try store.transition(draft: draftID, from: .approved, to: .sending, actor: "outbox", reason: nil)
+        _ = try store.markSent(draft: draftID, reply: "250 OK", copy: Data("copy".utf8), steps: [.appendToSent, .flagAnswered], actor: "outbox")
+        try store.finishPostSendStep(draft: draftID, kind: .appendToSent, error: nil, detail: nil, actor: "outbox")
+        let after = try TactBinary.run(["explain", String(row), "--store", path])
+        #expect(after.stdout.contains("after sending:\n      append to Sent: done\n      flag \\Answered: pending (the next pass does it)"), "\(after.stdout)")
+    }
+
     @Test func unknownMessagesAndMissingStoresAreNamed() throws {
         let directory = try TemporaryDirectory(prefix: "tact-explain")
         defer { directory.remove() }

@@ -41,7 +41,9 @@ struct Explain: ParsableCommand {
         discussion: """
             Give the number `tact queue list` and `tact status` show, or the message's Message-ID (with or \
             without angle brackets). Prints whether it was suppressed and for what reason, or which template \
-            drafted it with what confidence and findings, and every change since, with who made it.
+            drafted it with what confidence and findings, the steps on the mail server (a keyword on the \
+            original, a copy in Drafts or Sent, the \\Answered flag) with whether each is done, and every \
+            change since, with who made it.
             """)
 
     @Argument(help: "The message's number in Tact, or its Message-ID.") var identifier: String
@@ -86,7 +88,12 @@ struct Explain: ParsableCommand {
             let confidence = message.confidence.map { String(format: "%.2f", $0) } ?? "?"
             lines.append("  drafted as \(message.category ?? "?") (confidence \(confidence))\(message.reason.map { ", \($0)" } ?? "")")
         }
-        for draft in try store.drafts(in: nil) where draft.messageRowID == stored.id {
+        let steps = try store.serverSteps(messageRowID: stored.id)
+        if !steps.isEmpty {
+            lines.append("  on the mail server:")
+            lines += steps.map { "    " + Self.describe($0) }
+        }
+        for draft in try store.drafts(messageRowID: stored.id) {
             lines.append("  draft \(draft.id): template \(draft.draft.template), now \(draft.state.rawValue)"
                 + (draft.stateReason.map { " (\($0))" } ?? ""))
             if let promised = draft.draft.promisedBy { lines.append("    promises an answer by \(Self.format(promised))") }
@@ -95,12 +102,25 @@ struct Explain: ParsableCommand {
             for finding in findings {
                 lines.append("      \(finding["line"] ?? "?"):\(finding["column"] ?? "?") \(finding["severity"] ?? "") \(finding["rule"] ?? ""): \(finding["message"] ?? "")")
             }
+            let afterSending = try store.postSendSteps(draftID: draft.id)
+            if !afterSending.isEmpty {
+                lines.append("    after sending:")
+                lines += afterSending.map { "      " + Self.describe($0) }
+            }
         }
         lines.append("  history:")
         for entry in try store.auditTrail(messageRowID: stored.id) {
             lines.append("    \(Self.format(entry.at))  \(entry.actor): \(entry.action)\(entry.detail.map { " (\($0))" } ?? "")")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "keyword $TactQueued: done", "append to Drafts: pending, 2 failed attempts (last: …)".
+    static func describe(_ step: SQLiteStore.StepStatus) -> String {
+        if step.done { return "\(step.what): done" }
+        guard step.attempts > 0 else { return "\(step.what): pending (the next pass does it)" }
+        return "\(step.what): pending, \(step.attempts) failed attempt\(step.attempts == 1 ? "" : "s")"
+            + (step.lastError.map { " (last: \($0))" } ?? "") + "; retried on every pass"
     }
 
     static func format(_ date: Date) -> String {
