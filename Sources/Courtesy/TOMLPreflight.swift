@@ -25,7 +25,8 @@ public enum TOMLPreflight {
             switch self.kind {
             case .tableHeader: return "a table header must start with its name"
             case .arrayValue(let found):
-                let shown = found.value < 0x80 ? "'\(Character(found))'" : "U+" + String(String(found.value, radix: 16, uppercase: true).reversed()).padding(toLength: 4, withPad: "0", startingAt: 0).reversed()
+                let hex = String(found.value, radix: 16, uppercase: true)
+                let shown = found.value < 0x80 ? "'\(Character(found))'" : "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 return "an array holds \(shown) where a value or its closing ']' must be"
             }
         }
@@ -35,12 +36,6 @@ public enum TOMLPreflight {
     public static func problem(in text: String) -> Problem? {
         var scanner = Scanner(Array(text.unicodeScalars))
         return scanner.run()
-    }
-
-    /// The first table header whose name cannot start as it does, as (line, column), 1-based.
-    public static func brokenTableHeader(in text: String) -> (line: Int, column: Int)? {
-        guard let problem = Self.problem(in: text), problem.kind == .tableHeader else { return nil }
-        return (problem.line, problem.column)
     }
 
     /// A small lexer: it follows strings, comments and brackets of values only far enough to know

@@ -484,34 +484,35 @@ public final class SQLiteStore: MessageStore {
 
     /// The server steps recorded with one message (keywords, APPENDs to Drafts), in order.
     public func serverSteps(messageRowID: Int64) throws -> [StepStatus] {
-        try self.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT kind, argument, done, attempts, last_error FROM server_step WHERE message_row_id = ? ORDER BY id",
-                arguments: [messageRowID]
-            ).map { row in
-                let kind: String = row["kind"]
-                let argument: String = row["argument"]
-                let what = kind == "append-draft" ? "append to \(argument)" : "\(kind) \(argument)"
-                return StepStatus(what: what, done: row["done"], attempts: row["attempts"], lastError: row["last_error"])
-            }
+        try self.stepStatuses(
+            sql: "SELECT kind, argument, done, attempts, last_error FROM server_step WHERE message_row_id = ? ORDER BY id",
+            key: messageRowID
+        ) { row in
+            let kind: String = row["kind"]
+            let argument: String = row["argument"]
+            return kind == "append-draft" ? "append to \(argument)" : "\(kind) \(argument)"
         }
     }
 
     /// The steps that follow a sent reply (the Sent copy, `\Answered` on the original), in order.
     public func postSendSteps(draftID: Int64) throws -> [StepStatus] {
+        try self.stepStatuses(
+            sql: "SELECT kind, done, attempts, last_error FROM post_send_step WHERE draft_id = ? ORDER BY kind", key: draftID
+        ) { row in
+            let kind: String = row["kind"]
+            switch PostSendStepKind(rawValue: kind) {
+            case .appendToSent: return "append to Sent"
+            case .flagAnswered: return "flag \\Answered"
+            case nil: return kind
+            }
+        }
+    }
+
+    /// Rows with `done`, `attempts` and `last_error`, each named by `what`.
+    private func stepStatuses(sql: String, key: Int64, what: @escaping (Row) -> String) throws -> [StepStatus] {
         try self.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT kind, done, attempts, last_error FROM post_send_step WHERE draft_id = ? ORDER BY kind",
-                arguments: [draftID]
-            ).map { row in
-                let kind: String = row["kind"]
-                let what: String
-                switch PostSendStepKind(rawValue: kind) {
-                case .appendToSent: what = "append to Sent"
-                case .flagAnswered: what = "flag \\Answered"
-                case nil: what = kind
-                }
-                return StepStatus(what: what, done: row["done"], attempts: row["attempts"], lastError: row["last_error"])
+            try Row.fetchAll(db, sql: sql, arguments: [key]).map { row in
+                StepStatus(what: what(row), done: row["done"], attempts: row["attempts"], lastError: row["last_error"])
             }
         }
     }

@@ -77,6 +77,9 @@ import Testing
         #expect(error.kind == .syntax)
         #expect(error.line == (text.hasPrefix("x = [\n") || text.contains("# note") ? 3 : 2), "\(error)")
         #expect(error.description.contains("an array holds"), "\(error)")
+        // The character is named: a brace as itself, an invisible line break by its code point.
+        let named = text.contains("}") ? "'}'" : text.contains("\u{85}") ? "U+0085" : text.contains("\u{2028}") ? "U+2028" : "U+2029"
+        #expect(error.description.contains("an array holds \(named)"), "\(error)")
     }
 
     /// Arrays as people write them are not flagged: spread over lines, with comments, trailing

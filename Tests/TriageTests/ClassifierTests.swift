@@ -205,4 +205,23 @@ enum ClassifierFixture {
         #expect(result.category == .refund)
         #expect(result.signals.orderNumbers == ["12345"])
     }
+
+    /// The evidence is the strongest few phrases of all that speak for the winner: the same as
+    /// the head of the full list (the cutoff is found without sorting every candidate).
+    @Test func theEvidenceIsTheHeadOfTheFullList() throws {
+        let subject = "Refund for a broken blender, order 48213"
+        let text = """
+            I returned the blender last week because it arrived broken and the lid was cracked. \
+            I would like my refund to the card I paid with, please. The parcel was tracked and you \
+            confirmed receipt on Monday, but the money has not come back and nobody answered my two \
+            emails. Please refund me or tell me when the refund will be made, I am disappointed.
+            """
+        for count in [1, 2, 3, 5, 8] {
+            let few = try Classifier.shipped(options: ClassifierOptions(evidenceCount: count)).classify(subject: subject, text: text)
+            let all = try Classifier.shipped(options: ClassifierOptions(evidenceCount: 10_000)).classify(subject: subject, text: text)
+            #expect(all.evidence.count > 8, "a long mail has many phrases: \(all.evidence)")
+            #expect(few.evidence == Array(all.evidence.prefix(count)), "\(count): \(few.evidence) vs \(all.evidence)")
+            #expect(few.evidenceWeights == Array(all.evidenceWeights.prefix(count)))
+        }
+    }
 }
