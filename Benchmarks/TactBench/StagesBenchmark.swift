@@ -2,8 +2,11 @@ import Configuration
 import Courtesy
 import Daemon
 import Drafting
+import Dispatch
 import Foundation
 import MailParsing
+import Store
+import Synchronization
 import TactTestSupport
 import Triage
 
@@ -72,5 +75,81 @@ var stagesBenchmark: Benchmark {
                     firstName: draft.to.name, askedHowAreYou: classification.signals.asksHowAreYou)
             ).count
         }
+
+        // The whole pure part of the daemon (`MessageProcessor.prepare`: parse, suppression,
+        // classification, draft) on one thread, then on two threads of one process as the
+        // backlog runs it: CPU per message of the process, so that what sharing a process costs
+        // (allocator, reference counts of shared objects) shows as the difference.
+        let store = try SQLiteStore(path: directory.path + "/stages.sqlite")
+        let processor = try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store)
+        let location = MessageLocation(mailbox: mailbox.name, uidValidity: 1, uid: 1)
+        for threads in [1, 2] {
+            let counter = Mutex(0)
+            let cpuStart = processCPUSeconds()
+            let clock = ContinuousClock()
+            let start = clock.now
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                var done = 0
+                while (clock.now - start).seconds < seconds {
+                    for data in raw { _ = processor.prepare(data, at: location, arrival: now, now: now) }
+                    done += raw.count
+                }
+                counter.withLock { $0 += done }
+            }
+            let done = counter.withLock { $0 }
+            let cpu = processCPUSeconds() - cpuStart
+            let wall = (clock.now - start).seconds
+            print("prepare×\(threads) \(Int(Double(done) / cpu)) per CPU-second of the process "
+                + "(\(format(cpu / Double(done) * 1e6)) µs each; \(Int(Double(done) / wall)) per wall second)")
+        }
+    }
+}
+
+/// `record [rounds] [bytes]`: the daemon's record stage alone (`MessageProcessor.process` of
+/// prepared messages: the store's checks and inserts): `rounds` × 2,000 distinct backlog mails
+/// (default 5 rounds) recorded into one store in batches of 200, one transaction each, so the
+/// store grows as in a backlog. CPU of the recording
+/// thread per message; SQLite writes in this thread, so the kernel's share of the WAL writes
+/// counts.
+var recordBenchmark: Benchmark {
+    Benchmark(name: "record", summary: "the record stage alone (store checks and inserts) [rounds] [bytes]") { arguments in
+        let rounds = arguments.first.flatMap { Int($0) } ?? 5
+        let size = arguments.dropFirst().first.flatMap { Int($0) } ?? 1500
+        let mail = try BenchMail(size: size)
+        // Distinct mails in every round (their Message-IDs and senders differ), as in a backlog.
+        let raw = (0..<(2000 * rounds)).map { Data(mail.message($0)) }
+        let directory = try TemporaryDirectory(prefix: "tact-bench")
+        defer { directory.remove() }
+        let configuration = try writeBenchConfiguration(in: directory.path, dovecot: nil)
+        let mailbox = configuration.mailboxes[0]
+        let shared = try Pipeline.shared(configuration)
+        let store = try SQLiteStore(path: directory.path + "/prepare.sqlite")
+        let processor = try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: store)
+        let now = Date()
+        let prepared = raw.enumerated().map { index, data in
+            processor.prepare(
+                data, at: MessageLocation(mailbox: mailbox.name, uidValidity: 1, uid: UInt32(index + 1)), arrival: now,
+                now: now)
+        }
+        var perMessage: [Double] = []
+        let recordStore = try SQLiteStore(path: directory.path + "/record.sqlite")
+        let recorder = try Pipeline.processor(for: mailbox, configuration: configuration, shared: shared, store: recordStore)
+        for round in 0..<rounds {
+            let cpuStart = threadCPUSeconds()
+            for batchStart in stride(from: round * 2000, to: (round + 1) * 2000, by: 200) {
+                try recordStore.batch {
+                    for index in batchStart..<(batchStart + 200) {
+                        let location = MessageLocation(mailbox: mailbox.name, uidValidity: 1, uid: UInt32(index + 1))
+                        _ = try recorder.process(prepared[index], at: location, arrival: now, now: now)
+                    }
+                }
+            }
+            perMessage.append((threadCPUSeconds() - cpuStart) / 2000)
+        }
+        let cpu = perMessage.reduce(0, +) / Double(perMessage.count)
+        print("record     \(Int(1 / cpu)) per CPU-second (\(format(cpu * 1e6)) µs each, fastest round "
+            + "\(format(perMessage.min()! * 1e6)) µs, median \(format(percentile(perMessage, 50) * 1e6)) µs; \(rounds) rounds "
+            + "of 2000 messages into one store, batches of 200)")
+        print("           µs per message by round: " + perMessage.map { format($0 * 1e6, 0) }.joined(separator: " "))
     }
 }

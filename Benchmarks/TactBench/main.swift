@@ -19,6 +19,7 @@ let all: [Benchmark] = [
     backlogBenchmark,
     memoryBenchmark,
     stagesBenchmark,
+    recordBenchmark,
     cliBenchmark,
     latencyBenchmark,
     idleBenchmark,

@@ -8,12 +8,13 @@ extension SQLiteStore {
     static func insert(_ steps: [ServerStepKind], _ db: Database, messageRowID: Int64, draftID: Int64?, now: Double) throws {
         for step in steps {
             let columns = step.columns
-            try db.execute(
+            // Cached: this runs for every drafted message.
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO server_step (message_row_id, draft_id, kind, argument, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [messageRowID, draftID, columns.kind, columns.argument, now, now])
+                    """
+            ).execute(arguments: [messageRowID, draftID, columns.kind, columns.argument, now, now])
         }
     }
 

@@ -64,6 +64,36 @@ import Testing
         }
     }
 
+    /// Writes inside a batch have no savepoint of their own, so one that threw may have done part
+    /// of its work: the batch must then record nothing, even if its body caught the error.
+    @Test func aWriteThatThrewSpoilsTheBatchEvenWhenTheErrorWasCaught() throws {
+        try withStore { store, _ in
+            var caught: (any Error)?
+            var batchError: (any Error)?
+            do {
+                try store.batch {
+                    _ = try store.record(message(uid: 1), draft: draft(1), actor: "daemon")
+                    do {
+                        _ = try store.transition(draft: 999, from: .queued, to: .approved, actor: "jo", reason: nil)
+                    } catch {
+                        caught = error  // swallowed: the batch goes on
+                    }
+                    _ = try store.record(message(uid: 2, sender: "ann@example.org"), draft: draft(2), actor: "daemon")
+                }
+            } catch {
+                batchError = error
+            }
+            // The batch throws the write's own error.
+            #expect(caught is StoreError)
+            #expect(batchError.map { "\($0)" } == caught.map { "\($0)" })
+            #expect(try !store.isRecorded(mailbox: "support", uidValidity: 7, uid: 1))
+            #expect(try !store.isRecorded(mailbox: "support", uidValidity: 7, uid: 2))
+            // The next batch starts clean.
+            try store.batch { _ = try store.record(message(uid: 3), draft: draft(3), actor: "daemon") }
+            #expect(try store.isRecorded(mailbox: "support", uidValidity: 7, uid: 3))
+        }
+    }
+
     @Test func queueLinesAreTheOldestFirstWithTheTotal() throws {
         try withStore { store, _ in
             for uid in UInt32(1)...5 { _ = try store.record(message(uid: uid), draft: draft(uid), actor: "daemon") }
