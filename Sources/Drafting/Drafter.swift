@@ -57,7 +57,7 @@ public struct Drafter: Sendable {
             orderNumbers: classification.signals.orderNumbers, askedHowAreYou: classification.signals.asksHowAreYou,
             customer: self.settings.customers?.record(for: to.address), agent: self.settings.agent, ticket: ticket,
             promisedBy: promisedBy, responseTarget: target, businessHours: hours, now: arrival)
-        let (subject, body) = template.render(context.values)
+        let (subject, body) = template.render(context)
         let findings = self.linter.lint(
             body,
             context: LintContext(

@@ -90,6 +90,14 @@ public struct ReplyTemplate: Sendable {
         return (subject, self.body.render(values))
     }
 
+    /// Renders subject and body for a draft, computing only the values the template uses: the
+    /// same text as `render(context.values)`.
+    public func render(_ context: DraftContext) -> (subject: String, body: String) {
+        let values = TemplateValues(context)
+        let subject = self.subject.render(values).trimmingScalars(ScalarClass.whitespaceOrNewline)
+        return (subject, self.body.render(values))
+    }
+
     // MARK: - Checking
 
     /// Walks the Mustache tags of `source`: refuses partials, parents, blocks, delimiter changes and

@@ -234,10 +234,25 @@ enum SignOff {
         "saludos", "un saludo", "gracias", "muchas gracias", "atentamente", "cordiali saluti", "saluti",
         "grazie", "met vriendelijke groet", "groeten", "obrigado", "obrigada", "atenciosamente",
     ]
-    private static let deviceLines = [
+    /// Each starts with e, g, s or v (`isDeviceLine` relies on it; a test checks).
+    static let deviceLines = [
         "sent from my", "get outlook for", "sent from outlook", "sent from yahoo mail", "sent from mail for",
         "envoyé de mon", "von meinem", "enviado desde mi",
     ]
+
+    /// Whether `line` starts like a mail app's "Sent from my iPhone" (any case, after spaces).
+    static func isDeviceLine(_ line: Substring) -> Bool {
+        guard !line.isEmpty, line.utf8.count < 100 else { return false }
+        // Most lines are prose: their first letter rules out every phrase without making a String
+        // (this ran for every line of every message). The phrases start with e, g, s or v.
+        guard let first = line.utf8.first(where: { $0 != UInt8(ascii: " ") }) else { return false }
+        switch first | 0x20 {
+        case UInt8(ascii: "e"), UInt8(ascii: "g"), UInt8(ascii: "s"), UInt8(ascii: "v"): break
+        default: return false
+        }
+        let lower = String(line.drop { $0 == " " }.prefix(24)).lowercased()
+        return Self.deviceLines.contains { lower.hasPrefix($0) }
+    }
 
     /// The closing phrase if `line` is nothing but one ("Thanks,", "Best regards!").
     static func closing(_ line: Substring) -> String? {
@@ -299,11 +314,7 @@ enum SignOff {
     static func signatureStart(in lines: [Substring]) -> Int? {
         // The RFC 3676 delimiter "-- " (and the "--" that clients leave after trimming).
         if let delimiter = lines.firstIndex(where: { $0 == "-- " || $0 == "--" }) { return delimiter }
-        if let device = lines.firstIndex(where: { line in
-            guard !line.isEmpty, line.utf8.count < 100 else { return false }
-            let lower = String(line.drop { $0 == " " }.prefix(24)).lowercased()
-            return Self.deviceLines.contains { lower.hasPrefix($0) }
-        }) {
+        if let device = lines.firstIndex(where: Self.isDeviceLine) {
             return Self.closingAbove(device, in: lines) ?? device
         }
         // A closing line followed by at most five short lines (name, title, company, phone).

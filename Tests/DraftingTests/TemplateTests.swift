@@ -100,6 +100,47 @@ let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(Set((full.values["customer"] as? [String: Any] ?? [:]).keys) == Set(fields.keys))
     }
 
+    /// Drafts render from values computed as the template asks for them (`render(_: DraftContext)`):
+    /// the text must be the one the whole dictionary gives, for every shipped template and for a
+    /// template using every name, in every section form, with and without each optional value.
+    @Test func valuesLookedUpOnDemandRenderLikeTheWholeDictionary() throws {
+        let library = try TemplateLibrary(directory: shippedTemplates)
+        var everyName = "Subject: {{reply_subject}} {{ticket}}\n\n"
+        for name in TemplateVariable.known.keys.sorted() where name != "customer" && name != "order_numbers" {
+            everyName += "\(name)={{\(name)}}|{{{\(name)}}}|{{& \(name)}}\n{{#\(name)}}\nyes {{\(name)}}\n{{/\(name)}}\n{{^\(name)}}no{{/\(name)}}\n"
+        }
+        everyName += "{{#order_numbers}}\n- {{.}}\n{{/order_numbers}}\n{{^order_numbers}}none{{/order_numbers}}\n"
+        everyName += "{{#customer}}\n{{name}} {{tier}} {{since_year}} {{years}} {{#is_long_standing}}long{{/is_long_standing}}\n{{/customer}}\n"
+        everyName += "{{customer.name}}/{{customer.tier}}/{{customer.years}}{{^customer}}no record{{/customer}}\n"
+        let probe = try ReplyTemplate(name: "probe", file: "probe.mustache", text: everyName)
+        let templates = library.templates.keys.sorted().compactMap { library.templates[$0] } + [probe]
+        #expect(templates.count == TemplateLibrary.requiredNames.count + 1)
+        let customers: [CustomerRecord?] = [
+            nil, CustomerRecord(), CustomerRecord(name: "Jane Doe", since: LocalDate(year: 2019, month: 3, day: 1), tier: "gold"),
+            CustomerRecord(since: LocalDate(year: 2026, month: 1, day: 5)),
+        ]
+        var compared = 0
+        for template in templates {
+            for (firstName, orders, asked) in [("Jane", [String](), false), (nil, ["#1", "#22"], true), ("Zoë", ["A-9"], false)] {
+                for customer in customers {
+                    let draft = context(firstName: firstName, orders: orders, asked: asked, customer: customer)
+                    let expected = template.render(draft.values)
+                    let rendered = template.render(draft)
+                    #expect(rendered.subject == expected.subject, "\(template.name)")
+                    #expect(rendered.body == expected.body, "\(template.name) \(String(describing: firstName)) \(orders) \(asked)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == templates.count * 12)
+        // The probe really exercised the values (a renderer that ignored them would fail above
+        // only by accident).
+        let full = probe.render(context(orders: ["#1"], asked: true, customer: customers[2]))
+        #expect(full.body.contains("first_name=Jane|Jane|Jane\nyes Jane\n"))
+        #expect(full.body.contains("- #1\n"))
+        #expect(full.body.contains("Jane Doe gold 2019 7 long"))
+    }
+
     @Test func namesAreRenderedVerbatimNeverHTMLEscaped() throws {
         let library = try TemplateLibrary(directory: shippedTemplates)
         for name in ["O'Brien", "<Jones>", "Zoë & Ana", "\"Max\""] {

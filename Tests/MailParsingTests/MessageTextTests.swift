@@ -1,5 +1,5 @@
 import Foundation
-import MailParsing
+@testable import MailParsing
 import Testing
 
 @Suite struct MessageTextTests {
@@ -100,6 +100,21 @@ import Testing
         let text = MessageText(splitting: "Please call me back.\n\nThanks,\nJane\n\nSent from my iPhone")
         #expect(text.ownWords == "Please call me back.")
         #expect(text.signature == "Thanks,\nJane\n\nSent from my iPhone")
+    }
+
+    /// Every mail app footer is found in any case and after spaces, whatever its first letter;
+    /// prose starting with the same letters is not a footer.
+    @Test func deviceFootersAreFoundInAnyCase() {
+        for phrase in SignOff.deviceLines {
+            for line in [phrase, phrase.uppercased(), "  " + phrase.capitalized + " 15 Pro", phrase + " Galaxy"] {
+                #expect(SignOff.isDeviceLine(Substring(line)), "\(line)")
+                let text = MessageText(splitting: "Where is my parcel?\n\n\(line)")
+                #expect(text.ownWords == "Where is my parcel?", "\(line)")
+            }
+        }
+        for line in ["Sent it yesterday.", "Get back to me", "Every day", "von Neumann", "Sure", "", "   "] {
+            #expect(!SignOff.isDeviceLine(Substring(line)), "\(line)")
+        }
     }
 
     @Test func aOneLineClosingWithANameIsTheSignature() {
