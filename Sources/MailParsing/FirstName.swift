@@ -39,7 +39,7 @@ public enum FirstName {
     /// names → nil.
     public static func fromDisplayName(_ displayName: String, address: String) -> String? {
         var name = displayName.trimmingScalars { "\"' \t".unicodeScalars.contains($0) }
-        guard !name.isEmpty, !name.contains("@"), !name.contains(where: { $0.isNumber }) else { return nil }
+        guard !name.isEmpty, !name.utf8.contains(UInt8(ascii: "@")), !name.contains(where: { $0.isNumber }) else { return nil }
         // "Doe, Jane" (family name first, as Outlook directories write it).
         let commaParts = name.split(separator: ",", omittingEmptySubsequences: true)
         if commaParts.count == 2 {
@@ -49,11 +49,7 @@ public enum FirstName {
         }
         // A trailing "(Acme)" or "via Service" names a company or a relay, not the person.
         if let paren = name.firstIndex(of: "(") { name = String(name[..<paren]) }
-        if name.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "v") }),
-            let via = name.range(of: " via ", options: .caseInsensitive)
-        {
-            name = String(name[..<via.lowerBound])
-        }
+        if let via = Self.via(in: name) { name = String(name[..<via]) }
         let words = name.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard !words.isEmpty, words.count <= 5 else { return nil }
         if words.contains(where: { Self.nonPersonWords.contains(Self.folded($0)) }) { return nil }
@@ -67,6 +63,25 @@ public enum FirstName {
         let personal = words.drop { Self.titles.contains(Self.folded($0)) }
         guard let first = personal.first else { return nil }
         return Self.acceptedName(first, address: address, wordCount: personal.count)
+    }
+
+    /// Where " via " (any case) starts in `name`, or nil. ASCII names (most) are searched on
+    /// bytes; others through Foundation's case-insensitive search, as before.
+    static func via(in name: String) -> String.Index? {
+        guard name.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "v") }) else { return nil }
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return name.range(of: " via ", options: .caseInsensitive)?.lowerBound
+        }
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 5 else { return nil }
+        for start in 0...(bytes.count - 5)
+        where bytes[start] == 0x20 && bytes[start + 1] | 0x20 == UInt8(ascii: "v")
+            && bytes[start + 2] | 0x20 == UInt8(ascii: "i") && bytes[start + 3] | 0x20 == UInt8(ascii: "a")
+            && bytes[start + 4] == 0x20
+        {
+            return name.utf8.index(name.utf8.startIndex, offsetBy: start)
+        }
+        return nil
     }
 
     /// The name under a closing ("Thanks,\nJane", "Best regards,\nJane Doe") or under a `-- `

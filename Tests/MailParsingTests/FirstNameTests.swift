@@ -1,6 +1,7 @@
 import Foundation
-import MailParsing
 import Testing
+
+@testable import MailParsing
 
 @Suite struct FirstNameTests {
     @Test(arguments: [
@@ -19,9 +20,25 @@ import Testing
         ("Jane", "jane@example.com", "Jane"),
         ("Siobhán O'Neill (Acme)", "s@acme.example", "Siobhán"),
         ("Jane Doe via Zendesk", "support@zendesk.example", "Jane"),
+        ("Jane Doe VIA Zendesk", "support@zendesk.example", "Jane"),
+        ("Zoë Doe Via Zendesk", "support@zendesk.example", "Zoë"),
     ])
     func firstNameFromDisplayName(displayName: String, address: String, expected: String) {
         #expect(FirstName.fromDisplayName(displayName, address: address) == expected)
+    }
+
+    /// " via " is found on bytes in ASCII names: where Foundation's case-insensitive search finds it.
+    @Test func viaIsFoundWhereFoundationFindsIt() {
+        let names = [
+            "Jane Doe via Zendesk", "Jane Doe VIA Zendesk", "Jane Doe Via Zendesk", "Jane Doe vIa Help Scout", " via x",
+            "Vivian Voss", "Jane via", "Jane  via  x", "Jane viaduct", "Jane Doe\tvia x", "Zoë via Zendesk", "Zoë Vivian",
+            "v", "", "ÉVA VIA X", "Jane Doe via Zendesk via Intercom",
+        ]
+        for name in names {
+            let expected = name.range(of: " via ", options: .caseInsensitive)?.lowerBound
+            #expect(FirstName.via(in: name) == expected, "\(name)")
+        }
+        #expect(FirstName.via(in: "Jane Doe via Zendesk").map { String("Jane Doe via Zendesk"[..<$0]) } == "Jane Doe")
     }
 
     @Test(arguments: [
