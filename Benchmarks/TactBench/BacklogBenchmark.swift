@@ -5,7 +5,7 @@ import MailTransport
 import Store
 import TactTestSupport
 
-/// `backlog [count] [sizes…]`: `count` (default 10,000) varied customer mails already in the
+/// `backlog [count] [sizes…] [webmail]`: `count` (default 10,000) varied customer mails already in the
 /// mailbox, processed to queued drafts through the daemon's own path (`MailboxWorker.pass` with a
 /// backfill date, `Pipeline.processor`, `SQLiteStore` in a temporary directory, as `tact run
 /// --once --backfill` wires them), against fetching the same messages without processing, in the
@@ -13,26 +13,29 @@ import TactTestSupport
 /// the memory figures of the same run).
 var backlogBenchmark: Benchmark {
     Benchmark(name: "backlog", summary: "end-to-end backlog msgs/s vs fetch-only, and memory [count] [bytes…]") { arguments in
-        let (count, sizes) = backlogArguments(arguments)
-        for size in sizes { _ = try await runBacklog(count: count, size: size, verbose: true) }
+        let (count, sizes, webmail) = backlogArguments(arguments)
+        for size in sizes { _ = try await runBacklog(count: count, size: size, webmail: webmail, verbose: true) }
     }
 }
 
 var memoryBenchmark: Benchmark {
     Benchmark(name: "memory", summary: "RSS: peak during the backlog, after 1,000 vs 10,000 messages, idle after [count] [bytes…]") {
         arguments in
-        let (count, sizes) = backlogArguments(arguments.isEmpty ? ["10000", "1500"] : arguments)
+        let (count, sizes, webmail) = backlogArguments(arguments.isEmpty ? ["10000", "1500"] : arguments)
         for size in sizes {
-            let figures = try await runBacklog(count: count, size: size, verbose: false)
+            let figures = try await runBacklog(count: count, size: size, webmail: webmail, verbose: false)
             print("memory (\(size) B mails): " + figures.memoryLine)
         }
     }
 }
 
-private func backlogArguments(_ arguments: [String]) -> (Int, [Int]) {
-    let count = arguments.first.flatMap { Int($0) } ?? 10_000
-    let sizes = arguments.dropFirst().compactMap { Int($0) }
-    return (count, sizes.isEmpty ? [1500, 4000] : sizes)
+/// `[count] [sizes…] [webmail]`: "webmail" anywhere makes customer mail multipart/alternative.
+private func backlogArguments(_ arguments: [String]) -> (Int, [Int], Bool) {
+    let webmail = arguments.contains("webmail")
+    let numbers = arguments.filter { $0 != "webmail" }
+    let count = numbers.first.flatMap { Int($0) } ?? 10_000
+    let sizes = numbers.dropFirst().compactMap { Int($0) }
+    return (count, sizes.isEmpty ? [1500, 4000] : sizes, webmail)
 }
 
 struct BacklogFigures {
@@ -56,8 +59,8 @@ struct BacklogFigures {
 }
 
 /// One backlog run: load, fetch only, process, fetch only again.
-func runBacklog(count: Int, size: Int, verbose: Bool) async throws -> BacklogFigures {
-    let mail = try BenchMail(size: size)
+func runBacklog(count: Int, size: Int, webmail: Bool = false, verbose: Bool) async throws -> BacklogFigures {
+    let mail = try BenchMail(size: size, webmail: webmail)
     var figures = BacklogFigures()
     try await withDovecot { dovecot in
         var bytes = 0
@@ -131,7 +134,7 @@ func runBacklog(count: Int, size: Int, verbose: Bool) async throws -> BacklogFig
         let endToEnd = Double(count) / figures.processSeconds
         let fetchRate = Double(count) / fetchMean
         let outcomes = pass.outcomes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
-        print("backlog \(count) mails of ~\(size) B (mean \(bytes / count) B, \((0..<count).filter(BenchMail.hasAttachment).count) with attachments):")
+        print("backlog \(count) mails of ~\(size) B (mean \(bytes / count) B, \((0..<count).filter(BenchMail.hasAttachment).count) with attachments\(webmail ? ", customer mail multipart/alternative" : "")):")
         print("  outcomes: \(outcomes.joined(separator: ", ")); \(queued) drafts queued")
         print("  end to end:  \(format(figures.processSeconds, 2)) s = \(Int(endToEnd)) messages/s "
             + "(CPU \(format(figures.processCPU, 2)) s = \(format(figures.processCPU / figures.processSeconds, 2)) cores, "

@@ -10,7 +10,8 @@ import Foundation
 /// In-Reply-To), 3 from a sender who wrote 101 messages earlier (the per-sender window), and
 /// 84 new customer mails from distinct senders. Every 5th customer mail carries an attachment
 /// (base64, a quarter of the size) in multipart/mixed; bodies are padded to the size with
-/// paragraphs from other corpus mails of the same category.
+/// paragraphs from other corpus mails of the same category. With `webmail`, customer mail is
+/// multipart/alternative (text and HTML), as most clients send it.
 struct BenchMail: Sendable {
     struct Example: Sendable {
         let category: String
@@ -24,9 +25,14 @@ struct BenchMail: Sendable {
     let byCategory: [String: [Int]]
     /// Approximate size of each message in bytes (LF line ends).
     let size: Int
+    /// Customer mail as webmail and phone clients send it: multipart/alternative, the text twice
+    /// (text/plain and text/html, each about half of the text budget); otherwise single-part
+    /// text/plain (the default, which every earlier figure in BENCHMARKS.md used).
+    let webmail: Bool
 
-    init(size: Int) throws {
+    init(size: Int, webmail: Bool = false) throws {
         self.size = size
+        self.webmail = webmail
         let root = URL(fileURLWithPath: repositoryRoot).appendingPathComponent("corpus")
         var files: [String] = []
         for split in ["train", "heldout"] {
@@ -153,8 +159,24 @@ struct BenchMail: Sendable {
             }
             let attach = Self.hasAttachment(i)
             let textBudget = self.size - head.utf8.count - (attach ? self.size / 4 + 300 : 60)
-            let text = self.padded(example.body, category: example.category, toward: textBudget, salt: i)
+            let text: String
+            let textPart: String
+            if self.webmail {
+                // The same words twice, as text and as HTML paragraphs (roughly the same size).
+                text = self.padded(example.body, category: example.category, toward: (textBudget - 260) / 2, salt: i)
+                let html = "<div dir=\"ltr\">" + text.components(separatedBy: "\n\n").map { paragraph in
+                    "<p>" + paragraph.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\n", with: "<br>\n") + "</p>"
+                }.joined(separator: "\n") + "</div>"
+                textPart = "Content-Type: multipart/alternative; boundary=\"a\(i)\"\n\n"
+                    + "--a\(i)\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\(text)\n"
+                    + "--a\(i)\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\(html)\n--a\(i)--\n"
+            } else {
+                text = self.padded(example.body, category: example.category, toward: textBudget, salt: i)
+                textPart = "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\(text)\n"
+            }
             guard attach else {
+                if self.webmail { return Array((head + textPart).utf8) }
                 return Array((head + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + text).utf8)
             }
             var payload = [UInt8](repeating: 0, count: self.size / 4 * 3 / 4)
@@ -165,7 +187,7 @@ struct BenchMail: Sendable {
             }
             let encoded = Data(payload).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
             head += "Content-Type: multipart/mixed; boundary=\"m\(i)\"\n\n"
-            let body = "--m\(i)\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\(text)\n"
+            let body = "--m\(i)\n\(textPart)"
                 + "--m\(i)\nContent-Type: application/pdf; name=\"receipt-\(i).pdf\"\n"
                 + "Content-Disposition: attachment; filename=\"receipt-\(i).pdf\"\nContent-Transfer-Encoding: base64\n\n"
                 + encoded + "\n--m\(i)--\n"
