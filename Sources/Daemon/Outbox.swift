@@ -11,7 +11,8 @@ import Store
 ///    was made, or a colleague has answered (the original is `\Answered` on the server, or a reply
 ///    to it is in the Sent folder), it becomes `superseded`. When the server cannot be asked, the
 ///    draft waits for the next pass rather than risk a stale reply. A promise already past is
-///    renewed from now (the approval's renewal may itself be old by the time the outbox runs).
+///    renewed from now (the approval's renewal may itself be old by the time the outbox runs); if
+///    the text does not say it in words Tact can update, the draft goes back to the queue.
 /// 2. The draft is committed as `sending` with full durability (`synchronous=FULL`) *before* the
 ///    SMTP transaction starts. From here on the only ways out are `sent`, `failed`,
 ///    `outcome-unknown`, or back to `approved` when it is certain the server never got the data.
@@ -61,6 +62,9 @@ public struct Outbox: Sendable {
         case failed(draft: Int64, reason: String)
         case outcomeUnknown(draft: Int64, reason: String)
         case skipped(draft: Int64, reason: String)
+        /// Back in the queue for a person: it could not be sent as approved (a past promise whose
+        /// words Tact cannot update).
+        case requeued(draft: Int64, reason: String)
     }
 
     /// Drafts left in `sending` by a crash become `outcome-unknown`.
@@ -201,11 +205,20 @@ public struct Outbox: Sendable {
         let hours = self.configuration.drafting.businessHours
         let target = self.configuration.drafting.targets[message.category ?? ""] ?? .businessDays(1)
         var revision: DraftRevision?
-        if let renewed = try PromiseRenewal.renew(
+        switch try PromiseRenewal.renew(
             body: draft.draft.body, promisedBy: draft.draft.promisedBy, hours: hours, target: target, arrival: message.receivedAt,
             now: now)
         {
-            revision = DraftRevision(body: renewed.body, promisedBy: renewed.promisedBy)
+        case .current:
+            break
+        case .renewed(let body, let promisedBy):
+            revision = DraftRevision(body: body, promisedBy: promisedBy)
+        case .notInText(let old, let fresh, _):
+            // Never send a promise already past: back to the queue, where a person edits it.
+            let reason = "the reply promised an answer by \(old), which has passed, in words Tact cannot update: "
+                + "edit it to promise \(fresh) (`tact queue edit \(draft.id)`) and approve it again"
+            try self.store.transition(draft: draft.id, from: .approved, to: .queued, actor: "outbox", reason: reason)
+            return .requeued(draft: draft.id, reason: reason)
         }
         // 2. Committed as sending, durably, before a byte goes out.
         let sending = try self.store.transition(

@@ -202,6 +202,7 @@ public final class Service: @unchecked Sendable {
         case .failed(let id, let reason): log.log(.error, "reply-failed", ["draft": "\(id)", "reason": reason])
         case .outcomeUnknown(let id, let reason): log.log(.error, "reply-outcome-unknown", ["draft": "\(id)", "reason": reason])
         case .skipped(let id, let reason): log.log(.warning, "reply-skipped", ["draft": "\(id)", "reason": reason])
+        case .requeued(let id, let reason): log.log(.warning, "reply-requeued", ["draft": "\(id)", "reason": reason])
         }
     }
 }

@@ -139,6 +139,35 @@ import Testing
         }
     }
 
+    /// A past promise that a person reworded cannot be renewed in the text: the reply is not sent
+    /// with it, but goes back to the queue saying what to change.
+    @Test func aPastPromiseInWordsTactCannotUpdateGoesBackToTheQueueUnsent() async throws {
+        try await withServers { dovecot, sink, directory in
+            let setup = try await setUp(directory, dovecot: dovecot, sink: sink, draftedAt: now.addingTimeInterval(-10 * 86_400))
+            // An agent rewrote the promise in their own words before approving.
+            try setup.store.transition(draft: setup.draftID, from: .approved, to: .queued, actor: "maria", reason: nil)
+            var edited = try #require(try setup.store.draft(id: setup.draftID)).draft
+            let hours = setup.outbox.configuration.drafting.businessHours
+            let oldPromise = try #require(edited.promisedBy)
+            edited.body = edited.body.replacingOccurrences(of: "by \(hours.format(oldPromise))", with: "very soon after the weekend")
+            #expect(!edited.body.contains(hours.format(oldPromise)))
+            _ = try setup.store.revise(draft: setup.draftID, to: edited, category: "refund", actor: "maria", detail: "edited by hand")
+            try setup.store.transition(draft: setup.draftID, from: .queued, to: .approved, actor: "maria", reason: nil)
+
+            guard case .requeued(setup.draftID, let reason)? = try await setup.outbox.sendApproved().first else {
+                Issue.record("expected the reply to go back to the queue")
+                return
+            }
+            #expect(reason.contains(hours.format(oldPromise)))
+            #expect(reason.contains("tact queue edit \(setup.draftID)"))
+            let after = try #require(try setup.store.draft(id: setup.draftID))
+            #expect(after.state == .queued)
+            #expect(after.draft.body == edited.body)
+            #expect(try sink.messages().isEmpty, "nothing may be sent")
+            #expect(try setup.store.auditTrail(messageRowID: after.messageRowID).contains { $0.detail == reason })
+        }
+    }
+
     @Test func anApprovedReplyIsSentOnceFiledInSentAndTheOriginalFlaggedAnswered() async throws {
         try await withServers { dovecot, sink, directory in
             let setup = try await setUp(directory, dovecot: dovecot, sink: sink, mail: Self.umlautMail)

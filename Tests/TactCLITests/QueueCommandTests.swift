@@ -100,6 +100,43 @@ import Testing
         #expect(approved.draft.body.contains(formatter.string(from: approved.draft.promisedBy ?? old)))
     }
 
+    /// A past promise in words Tact did not write is not approved as it stands: the agent is told
+    /// what it was and what to promise now, and can only pass it with --force and a reason.
+    @Test func approvingAPastPromiseTactCannotFindIsRefusedUntilEditedOrForced() throws {
+        let directory = try TemporaryDirectory(prefix: "tact-queue")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("tact.sqlite").path
+        let store = try SQLiteStore(path: path)
+        let old = Date().addingTimeInterval(-3 * 24 * 3600)
+        let body = "Hi Jane,\n\nYou will hear from us the day after tomorrow.\n"
+        _ = try store.record(
+            IncomingMessage(
+                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<late@example.org>", sender: "jane@example.org",
+                subject: "Order", receivedAt: old, outcome: .drafted, category: "order-status"),
+            draft: NewDraft(template: "order-status", subject: "Re: Order", body: body, promisedBy: old),
+            actor: "daemon")
+        let config = repositoryRoot.appendingPathComponent("config/tact.toml").path
+        let refused = try TactBinary.run(["queue", "approve", "1", "--store", path, "--config", config, "--as", "maria"])
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        let said = refused.stdout + refused.stderr
+        #expect(said.contains("which has passed"), "\(said)")
+        #expect(said.contains("tact queue edit 1"), "\(said)")
+        #expect(try store.draft(id: 1)?.state == .queued)
+        let kept = try #require(try store.draft(id: 1)?.draft.promisedBy)
+        #expect(abs(kept.timeIntervalSince(old)) < 0.001, "the promise must not move while the text is unchanged")
+
+        let forced = try TactBinary.run([
+            "queue", "approve", "1", "--store", path, "--config", config, "--as", "maria", "--force", "--reason",
+            "the text promises no date",
+        ])
+        #expect(forced.status == 0, "\(forced.stdout)\(forced.stderr)")
+        let approved = try #require(try store.draft(id: 1))
+        #expect(approved.state == .approved)
+        #expect(approved.draft.body == body)
+        #expect((approved.draft.promisedBy ?? old) > Date())
+        #expect(try store.auditTrail(messageRowID: 1).last?.detail?.contains("the text promises no date") == true)
+    }
+
     @Test func rejectionNeedsAReasonAndIsFinal() throws {
         let directory = try TemporaryDirectory(prefix: "tact-queue")
         defer { directory.remove() }

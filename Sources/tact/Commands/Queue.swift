@@ -330,12 +330,27 @@ extension Queue {
             let message = try store.message(rowID: draft.messageRowID)?.message
         {
             let target = configuration.drafting.targets[message.category ?? ""] ?? .businessDays(1)
-            if let renewed = try PromiseRenewal.renew(
+            switch try PromiseRenewal.renew(
                 body: draft.draft.body, promisedBy: draft.draft.promisedBy, hours: configuration.drafting.businessHours,
                 target: target, arrival: message.receivedAt, now: Date())
             {
-                revision = DraftRevision(body: renewed.body, promisedBy: renewed.promisedBy)
-                print("the promised time had passed: the reply now promises \(configuration.drafting.businessHours.format(renewed.promisedBy))")
+            case .current:
+                break
+            case .renewed(let body, let promisedBy):
+                revision = DraftRevision(body: body, promisedBy: promisedBy)
+                print("the promised time had passed: the reply now promises \(configuration.drafting.businessHours.format(promisedBy))")
+            case .notInText(let old, let fresh, let promisedBy):
+                // A reply must not promise a time already past, and Tact cannot find the words to
+                // change: a person does it (or says, with --force, that the text is right as it is).
+                guard let forceReason else {
+                    throw NotChanged("""
+                        draft \(draft.id) promised an answer by \(old), which has passed, and its text does not say that time in words Tact can update (it was edited, or the business hours' time zone changed).
+                        Edit it to promise \(fresh) (`tact queue edit \(draft.id)`), then approve it again; or approve anyway with --force --reason TEXT if the text promises nothing past.
+                        """)
+                }
+                revision = DraftRevision(body: draft.draft.body, promisedBy: promisedBy)
+                reason = "\(reason ?? forceReason); its text was left as written, the promise recorded is \(fresh)"
+                print("the promised time had passed; the text was left as written (--force): check that it promises nothing past")
             }
         }
         // From `queued` only: if someone else moved it since we looked, the store says who.

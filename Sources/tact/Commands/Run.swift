@@ -91,6 +91,7 @@ struct Run: AsyncParsableCommand {
                 case .outcomeUnknown(let id, let reason):
                     print("draft \(id): OUTCOME UNKNOWN (not resent by itself; see `tact queue retry`): \(reason)")
                 case .skipped(let id, let reason): print("draft \(id): not sent: \(reason)")
+                case .requeued(let id, let reason): print("draft \(id): not sent, back in the queue: \(reason)")
                 }
             }
         } catch {
