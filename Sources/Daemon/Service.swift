@@ -74,8 +74,8 @@ public final class Service: @unchecked Sendable {
         let lock = try ServiceLock(stateDirectory: configuration.daemon.stateDirectory)
         var generation = try self.build(configuration, shared: shared, store: store)
         self.log.log(.info, "started", ["mailboxes": "\(configuration.mailboxes.count)", "config": configuration.source, "pid": "\(getpid())"])
-        let outboxWake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        var tasks = self.start(generation, store: store, backfill: self.backfillSince, outboxWake: outboxWake.stream)
+        let outboxWake = Waker()
+        var tasks = self.start(generation, store: store, backfill: self.backfillSince, outboxWake: outboxWake)
         self.notifier.ready(status: "started; \(configuration.mailboxes.count) mailbox(es)")
         let watchdog = self.notifier.watchdogInterval.map { interval in
             Task { [notifier] in
@@ -102,7 +102,7 @@ public final class Service: @unchecked Sendable {
                     await Self.stop(tasks)
                     await self.board.reset()
                     generation = built
-                    tasks = self.start(generation, store: store, backfill: nil, outboxWake: outboxWake.stream)
+                    tasks = self.start(generation, store: store, backfill: nil, outboxWake: outboxWake)
                     self.log.log(.info, "reloaded", ["mailboxes": "\(next.mailboxes.count)"])
                     self.notifier.ready(status: "reloaded; \(next.mailboxes.count) mailbox(es)")
                 } catch {
@@ -110,7 +110,7 @@ public final class Service: @unchecked Sendable {
                     self.notifier.ready(status: "reload failed, still running on the previous configuration: \(error)")
                 }
             case SIGUSR1:
-                outboxWake.continuation.yield()
+                outboxWake.wake()
             default:
                 self.notifier.stopping()
                 self.log.log(.info, "stopping", ["signal": signal == SIGTERM ? "TERM" : "INT"])
@@ -129,7 +129,7 @@ public final class Service: @unchecked Sendable {
         for task in tasks { await task.value }
     }
 
-    private func start(_ generation: Generation, store: SQLiteStore, backfill: Date?, outboxWake: AsyncStream<Void>)
+    private func start(_ generation: Generation, store: SQLiteStore, backfill: Date?, outboxWake: Waker)
         -> [Task<Void, Never>]
     {
         var tasks: [Task<Void, Never>] = []
@@ -179,7 +179,7 @@ public final class Service: @unchecked Sendable {
                 // within 2 s by an indexed look), or the interval passes (post-send retries).
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { try? await Task.sleep(for: interval) }
-                    group.addTask { for await _ in outboxWake { return } }
+                    group.addTask { await outboxWake.next() }
                     group.addTask {
                         while !Task.isCancelled {
                             try? await Task.sleep(for: .seconds(2))
