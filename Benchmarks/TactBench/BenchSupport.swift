@@ -81,7 +81,8 @@ func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(
 /// proxy in front of it, `port`), no sender window beyond the default, and an hourly cap high
 /// enough that a backlog is not rate-limited by it (see BENCHMARKS.md).
 func writeBenchConfiguration(
-    in directory: String, dovecot: Dovecot?, port: Int? = nil, folders: [String] = ["INBOX"], hourlyCap: Int = 100_000
+    in directory: String, dovecot: Dovecot?, port: Int? = nil, folders: [String] = ["INBOX"], hourlyCap: Int = 100_000,
+    daemonSettings: String = ""
 ) throws -> TactConfiguration {
     let secret = directory + "/imap-password"
     try (dovecot?.password ?? "unused").write(toFile: secret, atomically: true, encoding: .utf8)
@@ -112,6 +113,7 @@ func writeBenchConfiguration(
         [daemon]
         state_dir = "\(directory)"
         hourly_cap = \(hourlyCap)
+        \(daemonSettings)
 
         """
     let path = directory + "/tact.toml"
