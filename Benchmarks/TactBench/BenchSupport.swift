@@ -23,15 +23,7 @@ extension Duration {
 /// in-process service) or a spawned `tact run`.
 enum ProcessProbe {
     /// User + system CPU seconds of `pid` (all its threads), from /proc/PID/stat.
-    static func cpuSeconds(pid: pid_t = getpid()) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return 0 }
-        // Fields after "comm)": state is field 3; utime and stime are fields 14 and 15.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    static func cpuSeconds(pid: pid_t = getpid()) -> Double { processCPUSeconds(pid: pid) }
 
     /// A `VmRSS`/`VmHWM`-style field of /proc/PID/status, in MB.
     static func statusMB(_ field: String, pid: pid_t = getpid()) -> Double {
@@ -60,8 +52,9 @@ func threadCPUSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
-/// CPU seconds (user + system) of every thread of this process so far.
-func processCPUSeconds() -> Double {
+/// CPU seconds (user + system) of every thread of this process so far, to the microsecond
+/// (getrusage; /proc counts in 10 ms ticks).
+func selfCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6

@@ -85,7 +85,7 @@ var stagesBenchmark: Benchmark {
         let location = MessageLocation(mailbox: mailbox.name, uidValidity: 1, uid: 1)
         for threads in [1, 2] {
             let counter = Mutex(0)
-            let cpuStart = processCPUSeconds()
+            let cpuStart = selfCPUSeconds()
             let clock = ContinuousClock()
             let start = clock.now
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
@@ -97,7 +97,7 @@ var stagesBenchmark: Benchmark {
                 counter.withLock { $0 += done }
             }
             let done = counter.withLock { $0 }
-            let cpu = processCPUSeconds() - cpuStart
+            let cpu = selfCPUSeconds() - cpuStart
             let wall = (clock.now - start).seconds
             print("prepare×\(threads) \(Int(Double(done) / cpu)) per CPU-second of the process "
                 + "(\(format(cpu / Double(done) * 1e6)) µs each; \(Int(Double(done) / wall)) per wall second)")

@@ -14,16 +14,6 @@ import Glibc
         Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("demo/mail/\(name)")))
     }
 
-    /// User and system CPU seconds of process `pid` so far (/proc/PID/stat).
-    static func cpuSeconds(_ pid: Int32) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
     func store(_ directory: TemporaryDirectory) throws -> SQLiteStore {
         try SQLiteStore(path: directory.url.appendingPathComponent("tact.sqlite").path)
     }
@@ -113,9 +103,9 @@ import Glibc
             // wait. (They returned at once when the wake-up was a shared AsyncStream, whose
             // cancelled waiter ended it: the outbox loop then spun on a core.) Idle, the service
             // uses a small fraction of a core.
-            let cpuBefore = Self.cpuSeconds(daemon.pid)
+            let cpuBefore = processCPUSeconds(pid: daemon.pid)
             try await Task.sleep(for: .seconds(3))
-            let idleCPU = Self.cpuSeconds(daemon.pid) - cpuBefore
+            let idleCPU = processCPUSeconds(pid: daemon.pid) - cpuBefore
             #expect(idleCPU < 0.5, "the idle service used \(idleCPU) s of CPU in 3 s")
             // A good configuration again: reloaded, and still working.
             try good.write(toFile: config, atomically: true, encoding: .utf8)
