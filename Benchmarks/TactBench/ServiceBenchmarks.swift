@@ -12,11 +12,11 @@ import Glibc
 /// The mail service being measured: something that watches every configured mailbox and turns
 /// new mail into queued drafts in the configuration's store, running as process `pid`.
 ///
-/// `SpawnedService` is the real thing, `.build/release/tact run` (the idle benchmark measures it:
-/// its outbox, watchdog and retention tasks included). `InProcessService` runs the building
-/// blocks of its mailbox loops (`IMAPSession.waitForNewMail` + `MailboxWorker.pass`) inside this
-/// process; the latency benchmark uses it, because it can poll more often than `tact run`'s
-/// smallest `poll_interval_seconds` (1 s).
+/// `SpawnedService` is the real thing, `.build/release/tact run` (the idle benchmark measures it,
+/// its outbox, watchdog and retention tasks included, and so does the latency benchmark under IDLE
+/// and whole-second polling). `InProcessService` runs the building blocks of its mailbox loops
+/// (`IMAPSession.waitForNewMail` + `MailboxWorker.pass`) inside this process; the latency
+/// benchmark uses it to poll more often than `tact run`'s smallest `poll_interval_seconds` (1 s).
 protocol MailService: AnyObject {
     var pid: pid_t { get }
     func start() async throws
@@ -149,8 +149,16 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
     return try await withDovecot(advertiseIdle: idle) { dovecot in
         let directory = try TemporaryDirectory(prefix: "tact-bench")
         defer { directory.remove() }
-        let configuration = try writeBenchConfiguration(in: directory.path, dovecot: dovecot)
-        let service: any MailService = InProcessService(configuration: configuration, pollInterval: poll)
+        // The real `tact run` under IDLE and for whole-second polling; the in-process loops for
+        // polling more often than `tact run` can (its smallest poll_interval_seconds is 1).
+        let wholeSeconds = poll.components.attoseconds == 0 && poll >= .seconds(1)
+        let configuration = try writeBenchConfiguration(
+            in: directory.path, dovecot: dovecot,
+            daemonSettings: wholeSeconds ? "poll_interval_seconds = \(poll.components.seconds)" : "")
+        let service: any MailService = idle || wholeSeconds
+            ? SpawnedService(configuration: configuration, configPath: directory.path + "/tact.toml")
+            : InProcessService(configuration: configuration, pollInterval: poll)
+        print("latency (\(idle ? "IDLE" : "polling")): measuring \(service is SpawnedService ? "tact run" : "the mailbox loop in-process")")
         try await service.start()
         let observer = try SQLiteStore(path: configuration.daemon.storePath)
         let appender = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())
