@@ -17,7 +17,13 @@ final class Waker: Sendable {
     /// Wakes the current listener, or the next one if nobody listens now.
     func wake() {
         self.state.withLock { state in
-            if let listener = state.listener, case .enqueued = listener.yield() { return }
+            if let listener = state.listener {
+                switch listener.yield() {
+                case .enqueued, .dropped: return  // woken (or a wake already waits in its stream)
+                case .terminated: break  // that wait ended (its task was cancelled, or it returned)
+                @unknown default: break
+                }
+            }
             state.listener = nil
             state.pending = true
         }

@@ -71,6 +71,16 @@ import Testing
         #expect(try store.auditTrail(messageRowID: 2).last?.actor == "maria")
     }
 
+    /// Jane's order-status draft 1, received and promised at `promisedBy` (in the past).
+    func recordLateDraft(in store: SQLiteStore, body: String, promisedBy: Date) throws {
+        _ = try store.record(
+            IncomingMessage(
+                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<late@example.org>", sender: "jane@example.org",
+                subject: "Order", receivedAt: promisedBy, outcome: .drafted, category: "order-status"),
+            draft: NewDraft(template: "order-status", subject: "Re: Order", body: body, promisedBy: promisedBy),
+            actor: "daemon")
+    }
+
     @Test func approvingAfterThePromisedTimeRenewsThePromise() throws {
         let directory = try TemporaryDirectory(prefix: "tact-queue")
         defer { directory.remove() }
@@ -82,13 +92,7 @@ import Testing
         formatter.timeZone = TimeZone(identifier: "Europe/London")  // the shipped config's time zone
         formatter.dateFormat = "EEEE d MMMM, HH:mm"
         let oldText = formatter.string(from: old)
-        _ = try store.record(
-            IncomingMessage(
-                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<late@example.org>", sender: "jane@example.org",
-                subject: "Order", receivedAt: old, outcome: .drafted, category: "order-status"),
-            draft: NewDraft(template: "order-status", subject: "Re: Order", body: "Hi Jane,\n\nYou will hear from us by \(oldText).\n",
-                            promisedBy: old),
-            actor: "daemon")
+        try recordLateDraft(in: store, body: "Hi Jane,\n\nYou will hear from us by \(oldText).\n", promisedBy: old)
         let config = repositoryRoot.appendingPathComponent("config/tact.toml").path
         let result = try TactBinary.run(["queue", "approve", "1", "--store", path, "--config", config, "--as", "maria"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -109,12 +113,7 @@ import Testing
         let store = try SQLiteStore(path: path)
         let old = Date().addingTimeInterval(-3 * 24 * 3600)
         let body = "Hi Jane,\n\nYou will hear from us the day after tomorrow.\n"
-        _ = try store.record(
-            IncomingMessage(
-                mailbox: "support", uidValidity: 1, uid: 1, messageID: "<late@example.org>", sender: "jane@example.org",
-                subject: "Order", receivedAt: old, outcome: .drafted, category: "order-status"),
-            draft: NewDraft(template: "order-status", subject: "Re: Order", body: body, promisedBy: old),
-            actor: "daemon")
+        try recordLateDraft(in: store, body: body, promisedBy: old)
         let config = repositoryRoot.appendingPathComponent("config/tact.toml").path
         let refused = try TactBinary.run(["queue", "approve", "1", "--store", path, "--config", config, "--as", "maria"])
         #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")

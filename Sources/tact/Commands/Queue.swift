@@ -153,16 +153,20 @@ struct Queue: ParsableCommand {
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve a queued draft for sending.",
-            discussion: "Refused while the draft has error-level findings, unless --force with a --reason.")
+            discussion: """
+                Refused while the draft has error-level findings, unless --force with a --reason. A promised time \
+                already past is renewed in the text; if the text says it in other words (edited by hand, or the \
+                business hours' time zone changed), approval is refused until the draft is edited, or forced.
+                """)
         @OptionGroup var location: Location
         @OptionGroup var actor: Actor
         @Argument(help: "The draft's id.") var id: Int64
-        @Flag(help: "Approve despite error-level findings (needs --reason).") var force = false
+        @Flag(help: "Approve despite error-level findings or a past promise Tact cannot update (needs --reason).") var force = false
         @Option(help: "Why (required with --force).") var reason: String?
 
         func run() throws {
             if self.force && (self.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) {
-                throw CLIError("--force needs --reason TEXT: say why the findings do not matter here")
+                throw CLIError("--force needs --reason TEXT: say why the findings (or the past promise) do not matter here")
             }
             let store = try self.location.open()
             guard let draft = try store.draft(id: self.id) else {
