@@ -13,7 +13,7 @@ import TactTestSupport
 /// the memory figures of the same run).
 var backlogBenchmark: Benchmark {
     Benchmark(name: "backlog", summary: "end-to-end backlog msgs/s vs fetch-only, and memory [count] [bytes…]") { arguments in
-        let (count, sizes, webmail) = backlogArguments(arguments)
+        let (count, sizes, webmail) = try backlogArguments(arguments)
         for size in sizes { _ = try await runBacklog(count: count, size: size, webmail: webmail, verbose: true) }
     }
 }
@@ -21,7 +21,7 @@ var backlogBenchmark: Benchmark {
 var memoryBenchmark: Benchmark {
     Benchmark(name: "memory", summary: "RSS: peak during the backlog, after 1,000 vs 10,000 messages, idle after [count] [bytes…]") {
         arguments in
-        let (count, sizes, webmail) = backlogArguments(arguments.isEmpty ? ["10000", "1500"] : arguments)
+        let (count, sizes, webmail) = try backlogArguments(arguments.isEmpty ? ["10000", "1500"] : arguments)
         for size in sizes {
             let figures = try await runBacklog(count: count, size: size, webmail: webmail, verbose: false)
             print("memory (\(size) B mails): " + figures.memoryLine)
@@ -30,11 +30,16 @@ var memoryBenchmark: Benchmark {
 }
 
 /// `[count] [sizes…] [webmail]`: "webmail" anywhere makes customer mail multipart/alternative.
-private func backlogArguments(_ arguments: [String]) -> (Int, [Int], Bool) {
+private func backlogArguments(_ arguments: [String]) throws -> (Int, [Int], Bool) {
     let webmail = arguments.contains("webmail")
-    let numbers = arguments.filter { $0 != "webmail" }
-    let count = numbers.first.flatMap { Int($0) } ?? 10_000
-    let sizes = numbers.dropFirst().compactMap { Int($0) }
+    let numbers = try arguments.filter { $0 != "webmail" }.map { argument in
+        guard let number = Int(argument), number > 0 else {
+            throw BenchError("\"\(argument)\" is neither a positive number nor \"webmail\": usage [count] [bytes…] [webmail]")
+        }
+        return number
+    }
+    let count = numbers.first ?? 10_000
+    let sizes = Array(numbers.dropFirst())
     return (count, sizes.isEmpty ? [1500, 4000] : sizes, webmail)
 }
 

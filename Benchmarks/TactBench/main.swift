@@ -31,4 +31,10 @@ guard let name = arguments.first, let benchmark = all.first(where: { $0.name == 
     for benchmark in all { print("  \(benchmark.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(benchmark.summary)") }
     exit(arguments.isEmpty ? 0 : 2)
 }
-try await benchmark.run(Array(arguments.dropFirst()))
+do {
+    try await benchmark.run(Array(arguments.dropFirst()))
+} catch {
+    // A clear message and status 1, not a crash report.
+    FileHandle.standardError.write(Data("TactBench \(name): \(error)\n".utf8))
+    exit(1)
+}

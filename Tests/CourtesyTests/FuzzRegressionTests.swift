@@ -17,23 +17,18 @@ import Testing
         }
     }
 
-    @Test func aBrokenTableHeaderNamesItsLine() {
+    /// A broken table header, and an array closed by a brace: each names its line and what is wrong.
+    @Test(arguments: [
+        ("extends = \"default\"\n\n[ö]\nenabled = false\n", 3, "table header"),
+        ("extends = \"default\"\n\n[[rule]]\nid = \"x\"\npatterns = [\n}\n", 6, "an array holds '}'"),
+    ])
+    func aSyntaxErrorTOMLPlusPlusWouldAbortOnNamesItsLine(text: String, line: Int, phrase: String) {
         do {
-            _ = try RulePack.standard().layered(withText: "extends = \"default\"\n\n[ö]\nenabled = false\n", file: "local.toml")
+            _ = try RulePack.standard().layered(withText: text, file: "local.toml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.line == 3)
-            #expect(error.description.contains("table header"))
-        }
-    }
-
-    @Test func anArrayClosedByABraceNamesItsLine() {
-        do {
-            _ = try RulePack.standard().layered(withText: "extends = \"default\"\n\n[[rule]]\nid = \"x\"\npatterns = [\n}\n", file: "local.toml")
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.line == 6)
-            #expect(error.description.contains("an array holds '}'"), "\(error)")
+            #expect(error.line == line)
+            #expect(error.description.contains(phrase), "\(error)")
         }
     }
 
