@@ -46,6 +46,16 @@ final class Waker: Sendable {
 
     /// Waits for the next wake; returns early, without consuming a wake, when the task is cancelled.
     func next() async {
-        for await _ in self.listen() { return }
+        for await _ in self.listen() {
+            // A wait cancelled before it began (its timer won first) still takes a wake that was
+            // pending: give it back for the next wait.
+            if Task.isCancelled {
+                self.state.withLock { state in
+                    state.listener = nil
+                    state.pending = true
+                }
+            }
+            return
+        }
     }
 }
