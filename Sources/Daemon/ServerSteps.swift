@@ -26,12 +26,14 @@ public enum StoredReply {
     }
 }
 
-/// Does the server steps that follow a commit (keyword the original, APPEND the draft to Drafts)
-/// on a connection of its own, so the watching connection keeps its mailbox selected.
+/// Does the server steps that follow a commit (keyword the original, APPEND the draft to Drafts,
+/// bring that copy in line after the draft changed) on a connection of its own, so the watching
+/// connection keeps its mailbox selected.
 ///
 /// Every step is idempotent, which is what makes replaying after a crash safe: adding a keyword
-/// twice changes nothing, and an APPEND first looks for a message with the draft's Message-ID in
-/// the folder and skips when one is there. A step that fails stays pending and is tried again
+/// twice changes nothing; an APPEND first looks for a message with the draft's Message-ID in
+/// the folder and skips when one is there; an update deletes every copy with that Message-ID and
+/// appends the draft as it is now (or nothing, once it is sent, rejected or superseded). A step that fails stays pending and is tried again
 /// after the next pass, at most `maxAttempts` times; `tact status` counts the ones given up on.
 public struct ServerSteps: Sendable {
     public let mailbox: MailboxConfiguration
@@ -52,6 +54,41 @@ public struct ServerSteps: Sendable {
     /// Runs every pending step of the mailbox. Connection failures end the run early (the steps
     /// stay pending); a step refused by the server is recorded against that step.
     public func run(now: Date = Date()) async throws -> Report {
+        // The mailbox loop runs the steps after each pass and the outbox loop after a draft
+        // changed: run together, both could find no copy in Drafts and both append one.
+        await StepGate.shared.enter(self.mailbox.name)
+        do {
+            let report = try await self.runAlone(now: now)
+            await StepGate.shared.leave(self.mailbox.name)
+            return report
+        } catch {
+            await StepGate.shared.leave(self.mailbox.name)
+            throw error
+        }
+    }
+
+    /// Runs the steps of every `drafts-folder` mailbox that has a Drafts copy to update (after an
+    /// edit, a rejection, a send): the outbox loop calls this after each of its passes, so a copy
+    /// follows its draft within the outbox's interval, or at once when `tact queue` wakes the
+    /// service. One failing mailbox does not stop the others.
+    public static func updateDraftCopies(configuration: TactConfiguration, store: any MessageStore, now: Date = Date())
+        async -> [(mailbox: String, report: Report?, error: String?)]
+    {
+        var results: [(mailbox: String, report: Report?, error: String?)] = []
+        for mailbox in configuration.mailboxes where mailbox.mode == .draftsFolder {
+            do {
+                let pending = try store.pendingSteps(mailbox: mailbox.name)
+                guard pending.contains(where: { if case .refreshDraft = $0.kind { $0.attempts < maxAttempts } else { false } })
+                else { continue }
+                results.append((mailbox.name, try await ServerSteps(mailbox: mailbox, store: store).run(now: now), nil))
+            } catch {
+                results.append((mailbox.name, nil, "\(error)"))
+            }
+        }
+        return results
+    }
+
+    private func runAlone(now: Date) async throws -> Report {
         let steps = try self.store.pendingSteps(mailbox: self.mailbox.name).filter { $0.attempts < Self.maxAttempts }
         guard !steps.isEmpty else { return Report() }
         let session = IMAPSession(endpoint: self.mailbox.endpoint, credentials: self.mailbox.credentials)
@@ -90,7 +127,13 @@ public struct ServerSteps: Sendable {
             }
         }
         for step in steps {
-            guard case .appendDraft(let folder) = step.kind else { continue }
+            let folder: String
+            let refresh: Bool
+            switch step.kind {
+            case .keyword: continue
+            case .appendDraft(let name): (folder, refresh) = (name, false)
+            case .refreshDraft(let name): (folder, refresh) = (name, true)
+            }
             do {
                 guard let draftID = step.draftID, let draft = try self.store.draft(id: draftID),
                     let messageID = draft.draft.replyMessageID
@@ -98,9 +141,17 @@ public struct ServerSteps: Sendable {
                     try self.store.finishStep(step.id, error: nil)
                     continue
                 }
-                _ = try await session.select(folder, readOnly: true)
+                // A copy belongs in Drafts only while a person may still act on the draft: not
+                // once it is being sent, sent, rejected or superseded.
+                let wanted = Self.keepsACopy(draft.state)
+                _ = try await session.select(folder, readOnly: !refresh)
                 let existing = try await session.search(header: "Message-ID", containing: messageID)
-                if existing.isEmpty {
+                if refresh {
+                    // Delete first, then APPEND: a crash in between leaves no copy, and the replay
+                    // (which finds none) appends one; a crash after the APPEND replays into one copy.
+                    try await session.delete(uids: existing)
+                }
+                if wanted && (refresh || existing.isEmpty) {
                     let bytes = try StoredReply.compose(draft, mailbox: self.mailbox, date: now)
                     _ = try await session.append(to: folder, message: Array(bytes), flags: ["\\Draft"])
                 }
@@ -110,9 +161,44 @@ public struct ServerSteps: Sendable {
                 throw error
             } catch {
                 try self.store.finishStep(step.id, error: "\(error)")
-                report.failed.append("append to \(folder): \(error)")
+                report.failed.append("\(refresh ? "update the copy in" : "append to") \(folder): \(error)")
             }
         }
         return report
+    }
+
+    /// Whether a draft in `state` should have a copy in the Drafts folder: while it waits for a
+    /// person (queued, approved, failed, outcome unknown), not once it is being sent or is done.
+    static func keepsACopy(_ state: DraftState) -> Bool {
+        switch state {
+        case .queued, .approved, .failed, .outcomeUnknown: return true
+        case .sending, .sent, .rejected, .superseded, .bounced: return false
+        }
+    }
+}
+
+/// One `ServerSteps` run at a time per mailbox in this process (see `ServerSteps.run`). A run
+/// waiting here is handed the mailbox when the run before it leaves.
+actor StepGate {
+    static let shared = StepGate()
+    private var busy: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func enter(_ mailbox: String) async {
+        guard self.busy.contains(mailbox) else {
+            self.busy.insert(mailbox)
+            return
+        }
+        await withCheckedContinuation { self.waiting[mailbox, default: []].append($0) }
+    }
+
+    func leave(_ mailbox: String) {
+        guard var queue = self.waiting[mailbox], !queue.isEmpty else {
+            self.busy.remove(mailbox)
+            return
+        }
+        let next = queue.removeFirst()
+        self.waiting[mailbox] = queue.isEmpty ? nil : queue
+        next.resume()  // the mailbox stays busy: it passes to `next`
     }
 }

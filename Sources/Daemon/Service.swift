@@ -161,6 +161,7 @@ public final class Service: @unchecked Sendable {
             }
         })
         let outbox = Outbox(store: store, configuration: generation.configuration)
+        let configuration = generation.configuration
         let interval = self.outboxInterval
         let log = self.log
         tasks.append(Task {
@@ -170,6 +171,15 @@ public final class Service: @unchecked Sendable {
                     let results = try await outbox.sendApproved()
                     for result in results { Self.logOutbox(result, log) }
                     lastError = nil
+                    // Drafts copies of drafts that were edited, rejected or sent since.
+                    for update in await ServerSteps.updateDraftCopies(configuration: configuration, store: store) {
+                        if let error = update.error {
+                            log.log(.warning, "server-steps-postponed", ["mailbox": update.mailbox, "error": error])
+                        }
+                        for failure in update.report?.failed ?? [] {
+                            log.log(.warning, "server-step-failed", ["mailbox": update.mailbox, "error": failure])
+                        }
+                    }
                 } catch {
                     if lastError != "\(error)" { log.log(.error, "outbox-failed", ["error": "\(error)"]) }
                     lastError = "\(error)"

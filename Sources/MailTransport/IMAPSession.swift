@@ -356,6 +356,24 @@ public final class IMAPSession: @unchecked Sendable {
         }
     }
 
+    /// Removes exactly these messages from the selected mailbox (opened read-write): marks them
+    /// `\Deleted`, then, when the server offers UIDPLUS, expunges only them (`UID EXPUNGE`).
+    /// Without UIDPLUS they stay marked `\Deleted` for a mail client to purge: a plain EXPUNGE
+    /// would also remove whatever a person had marked.
+    /// - Returns: whether they were expunged (false: only marked).
+    @discardableResult
+    public func delete(uids: [UInt32]) async throws(TransportError) -> Bool {
+        guard !uids.isEmpty else { return true }
+        try await self.store(uids: uids, add: ["\\Deleted"])
+        return try await self.run { () throws(TransportError) in
+            let connection = try self.live()
+            try self.requireSelected()
+            guard connection.capabilities.contains("UIDPLUS") else { return false }
+            _ = try connection.checked("UID EXPUNGE \(IMAPSyntax.uidSet(uids.sorted()))", what: "expunge")
+            return true
+        }
+    }
+
     /// Appends `message` to `mailbox` with exactly `flags` (e.g. `\Draft` only; nothing added).
     /// - Returns: the new message's UID from `[APPENDUID]` when the server offers UIDPLUS, else nil.
     /// - Throws: `.noSuchMailbox`, `.messageTooLarge`, `.serverRefused`, connection errors.

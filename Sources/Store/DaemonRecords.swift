@@ -8,11 +8,18 @@ public enum ServerStepKind: Sendable, Equatable, Hashable {
     /// APPEND the draft to this folder (mode `drafts-folder`), unless a message with the draft's
     /// Message-ID is there already.
     case appendDraft(folder: String)
+    /// Bring the draft's copy in this folder in line with the draft after it changed: delete every
+    /// copy with the draft's Message-ID, then APPEND the draft as it is now if a person may still
+    /// act on it (queued, approved, failed, outcome unknown). Recorded with the change that
+    /// causes it (an edit, a renewed promise, a recategorisation, a rejection, a send), and only
+    /// for a draft that was given a copy (`appendDraft`).
+    case refreshDraft(folder: String)
 
     var columns: (kind: String, argument: String) {
         switch self {
         case .keyword(let keyword): return ("keyword", keyword)
         case .appendDraft(let folder): return ("append-draft", folder)
+        case .refreshDraft(let folder): return ("refresh-draft", folder)
         }
     }
 
@@ -20,6 +27,7 @@ public enum ServerStepKind: Sendable, Equatable, Hashable {
         switch kind {
         case "keyword": self = .keyword(argument)
         case "append-draft": self = .appendDraft(folder: argument)
+        case "refresh-draft": self = .refreshDraft(folder: argument)
         default: return nil
         }
     }

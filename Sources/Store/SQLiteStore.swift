@@ -312,6 +312,12 @@ public final class SQLiteStore: MessageStore {
             // `tact status` reads only the drafts past their promise, not the whole queue.
             try db.execute(sql: "CREATE INDEX draft_by_promise ON draft(state, promised_by)")
         }
+        migrator.registerMigration("v3-drafts-copy: which drafts have a copy in a Drafts folder") { db in
+            // Every change to a draft asks whether it has a Drafts copy to bring in line
+            // (`refreshDraftsCopy`). Partial, so mailboxes without drafts-folder mode pay nothing.
+            try db.execute(
+                sql: "CREATE INDEX server_step_append_draft ON server_step(draft_id) WHERE kind = 'append-draft'")
+        }
         return migrator
     }()
 
@@ -459,7 +465,21 @@ public final class SQLiteStore: MessageStore {
         let draft = Self.draft(from: row)
         try Self.audit(
             db, actor: actor, messageRowID: draft.messageRowID, draftID: id, action: next.rawValue, detail: reason)
+        if revision != nil || [.sent, .rejected, .superseded].contains(next) {
+            try Self.refreshDraftsCopy(db, draft: draft, now: now)
+        }
         return draft
+    }
+
+    /// A draft that was given a copy in a Drafts folder (mode `drafts-folder`) gets a step to bring
+    /// that copy in line after it changed, in the same transaction as the change: replaced after an
+    /// edit, removed once the reply is sent or the draft rejected or superseded. Drafts without a
+    /// copy get nothing.
+    static func refreshDraftsCopy(_ db: Database, draft: StoredDraft, now: Double) throws {
+        let folders = try String.fetchAll(
+            db, sql: "SELECT DISTINCT argument FROM server_step WHERE draft_id = ? AND kind = 'append-draft' ORDER BY argument",
+            arguments: [draft.id])
+        try Self.insert(folders.map { .refreshDraft(folder: $0) }, db, messageRowID: draft.messageRowID, draftID: draft.id, now: now)
     }
 
     public func draft(id: Int64) throws -> StoredDraft? {
@@ -492,7 +512,8 @@ public final class SQLiteStore: MessageStore {
     /// A step on the IMAP server as `tact explain` shows it: what, whether it is done, and how its
     /// attempts went.
     public struct StepStatus: Sendable, Equatable {
-        /// "keyword $TactQueued", "append to Drafts", "append to Sent", "flag \Answered".
+        /// "keyword $TactQueued", "append to Drafts", "update the copy in Drafts", "append to Sent",
+        /// "flag \Answered".
         public let what: String
         public let done: Bool
         public let attempts: Int
@@ -507,7 +528,11 @@ public final class SQLiteStore: MessageStore {
         ) { row in
             let kind: String = row["kind"]
             let argument: String = row["argument"]
-            return kind == "append-draft" ? "append to \(argument)" : "\(kind) \(argument)"
+            switch kind {
+            case "append-draft": return "append to \(argument)"
+            case "refresh-draft": return "update the copy in \(argument)"
+            default: return "\(kind) \(argument)"
+            }
         }
     }
 
@@ -701,6 +726,7 @@ public final class SQLiteStore: MessageStore {
             let stored = Self.draft(from: row)
             try db.execute(sql: "UPDATE message SET category = ? WHERE id = ?", arguments: [category, stored.messageRowID])
             try Self.audit(db, actor: actor, messageRowID: stored.messageRowID, draftID: id, action: "revised", detail: detail)
+            try Self.refreshDraftsCopy(db, draft: stored, now: Date().timeIntervalSince1970)
             return stored
         }
     }

@@ -61,6 +61,90 @@ import Testing
         }
     }
 
+    /// The copy in Drafts follows the draft: an edit replaces it (one copy, the new text), and a
+    /// rejection removes it; replaying any of these steps after a crash ends in the same folder.
+    @Test func theDraftsCopyIsReplacedAfterAnEditAndRemovedWhenTheDraftIsRejected() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-steps")
+            defer { directory.remove() }
+            let configuration = try self.configuration(dovecot, directory, extra: "mode = \"drafts-folder\"")
+            let mailbox = try #require(configuration.mailboxes.first)
+            let store = try SQLiteStore(path: configuration.daemon.storePath)
+            let worker = try self.worker(configuration, store)
+            try dovecot.deliver(Array(try demoMail("02-refund.eml")))
+            let pass = try await worker.pass(now: { Date() }, backfillSince: Date(timeIntervalSince1970: 0))
+            #expect(pass.steps.done == 1, "\(pass)")
+            let draft = try #require(try store.drafts(in: .queued).first)
+            let messageID = try #require(draft.draft.replyMessageID)
+            let first = try dovecot.search(header: "Message-ID", contains: messageID, mailbox: "Drafts")
+            #expect(first.count == 1)
+            func copyText(_ uid: UInt32) throws -> String {
+                try dovecot.doveadm("fetch", ["text", "mailbox", "Drafts", "uid", "\(uid)"])
+            }
+            #expect(try !copyText(try #require(first.first)).contains("Edited by Maria"))
+
+            var revised = draft.draft
+            revised.body = "Hello,\n\nEdited by Maria.\n\nKind regards,\nMaria\n"
+            _ = try store.revise(draft: draft.id, to: revised, category: "refund", actor: "maria", detail: "edited")
+            let update = try await ServerSteps(mailbox: mailbox, store: store).run()
+            #expect(update.done == 1 && update.failed.isEmpty, "\(update)")
+            let second = try dovecot.search(header: "Message-ID", contains: messageID, mailbox: "Drafts")
+            #expect(second.count == 1)
+            #expect(second != first, "the old copy is expunged and a new one appended")
+            #expect(try dovecot.count(mailbox: "Drafts") == 1)
+            #expect(try copyText(try #require(second.first)).contains("Edited by Maria"))
+            #expect(try dovecot.flags(uid: try #require(second.first), mailbox: "Drafts") == ["\\Draft"])
+
+            // A crash before the step was recorded as done: the replay still leaves one copy.
+            try await store.pool.write { try $0.execute(sql: "UPDATE server_step SET done = 0") }
+            let replay = try await ServerSteps(mailbox: mailbox, store: store).run()
+            #expect(replay.done == 2, "\(replay)")
+            #expect(try dovecot.count(mailbox: "Drafts") == 1)
+            let third = try dovecot.search(header: "Message-ID", contains: messageID, mailbox: "Drafts")
+            #expect(try copyText(try #require(third.first)).contains("Edited by Maria"))
+
+            // Rejected: the copy goes, and replaying every step (the first APPEND included)
+            // brings no copy back.
+            try store.transition(draft: draft.id, from: .queued, to: .rejected, actor: "maria", reason: "duplicate")
+            let removal = try await ServerSteps(mailbox: mailbox, store: store).run()
+            #expect(removal.done == 1 && removal.failed.isEmpty, "\(removal)")
+            #expect(try dovecot.count(mailbox: "Drafts") == 0)
+            try await store.pool.write { try $0.execute(sql: "UPDATE server_step SET done = 0") }
+            let replayAll = try await ServerSteps(mailbox: mailbox, store: store).run()
+            #expect(replayAll.done == 3, "\(replayAll)")
+            #expect(try dovecot.count(mailbox: "Drafts") == 0)
+            // The customer's own mail is untouched.
+            #expect(try dovecot.count() == 1)
+            #expect(try dovecot.flags(uid: 1).isEmpty)
+        }
+    }
+
+    /// The mailbox loop and the outbox loop may both run the steps of one mailbox at once; the
+    /// second waits for the first, so an update does not end in two copies.
+    @Test func twoRunsAtOnceLeaveOneCopy() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-steps")
+            defer { directory.remove() }
+            let configuration = try self.configuration(dovecot, directory, extra: "mode = \"drafts-folder\"")
+            let mailbox = try #require(configuration.mailboxes.first)
+            let store = try SQLiteStore(path: configuration.daemon.storePath)
+            let worker = try self.worker(configuration, store)
+            try dovecot.deliver(Array(try demoMail("02-refund.eml")))
+            _ = try await worker.pass(now: { Date() }, backfillSince: Date(timeIntervalSince1970: 0))
+            let draft = try #require(try store.drafts(in: .queued).first)
+            for round in 1...5 {
+                var revised = draft.draft
+                revised.body = "Hello,\n\nRevision \(round).\n"
+                _ = try store.revise(draft: draft.id, to: revised, category: "refund", actor: "maria", detail: "edited")
+                async let first = ServerSteps(mailbox: mailbox, store: store).run()
+                async let second = ServerSteps(mailbox: mailbox, store: store).run()
+                let reports = try await [first, second]
+                #expect(reports.map(\.done).reduce(0, +) == 1, "one run did the step, the other found nothing left: \(reports)")
+                #expect(try dovecot.count(mailbox: "Drafts") == 1, "round \(round)")
+            }
+        }
+    }
+
     @Test func aFailingStepStaysPendingAndIsRecorded() async throws {
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-steps")

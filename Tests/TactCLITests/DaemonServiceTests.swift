@@ -189,6 +189,45 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/tact.sqlite"), "nothing was created")
     }
 
+    /// Mode `drafts-folder`: the copy in Drafts follows its draft while the service runs. A
+    /// rejection removes it and a sent reply's copy goes too, each within seconds: `tact queue`
+    /// wakes the service, which updates the copies after its outbox pass (not only after the
+    /// mailbox's next pass, up to 5 minutes away under IDLE).
+    @Test func theDraftsCopyGoesWhenTheDraftIsRejectedOrSent() async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-daemon")
+            defer { directory.remove() }
+            let sink = try SMTPSink()
+            defer { sink.stop() }
+            let config = try writeTactConfiguration(
+                in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path,
+                mailboxSettings: "mode = \"drafts-folder\"", daemonSettings: "poll_interval_seconds = 60")
+            let daemon = try DaemonProcess(arguments: ["--config", config], logPath: directory.path + "/daemon.log")
+            defer { daemon.kill9() }
+            #expect(eventually(timeout: .seconds(20)) { daemon.log.contains(">started") }, "\(daemon.log)")
+            // Wait for the first pass (it remembers where the empty mailbox stands), then deliver.
+            #expect(eventually(timeout: .seconds(20)) { (try? self.store(directory).mailboxState("support")) != nil }, "\(daemon.log)")
+            try dovecot.deliver(try mail("02-refund.eml"))
+            try dovecot.deliver(try mail("03-order-status.eml"))
+            let store = try self.store(directory)
+            #expect(eventually(timeout: .seconds(10)) { (try? dovecot.count(mailbox: "Drafts")) == 2 }, "\(daemon.log)")
+            let drafts = try store.drafts(in: .queued).sorted { $0.id < $1.id }
+            try #require(drafts.count == 2)
+
+            let reject = try TactBinary.run(["queue", "reject", String(drafts[0].id), "--reason", "handled by phone", "--as", "maria", "--config", config])
+            #expect(reject.status == 0, "\(reject.stdout)\(reject.stderr)")
+            #expect(eventually(timeout: .seconds(10)) { (try? dovecot.count(mailbox: "Drafts")) == 1 }, "\(daemon.log)")
+            let rejectedID = try #require(drafts[0].draft.replyMessageID)
+            #expect(try dovecot.search(header: "Message-ID", contains: rejectedID, mailbox: "Drafts").isEmpty)
+
+            let approve = try TactBinary.run(["queue", "approve", String(drafts[1].id), "--force", "--reason", "test", "--as", "maria", "--config", config])
+            #expect(approve.status == 0, "\(approve.stdout)\(approve.stderr)")
+            #expect(eventually(timeout: .seconds(10)) { (try? sink.messages().count) == 1 }, "\(daemon.log)")
+            #expect(eventually(timeout: .seconds(10)) { (try? dovecot.count(mailbox: "Drafts")) == 0 }, "\(daemon.log)")
+            #expect(try store.pendingSteps(mailbox: "support").isEmpty)
+        }
+    }
+
     @Test func pollingServiceDraftsWithinOneIntervalAndRecoversFromAnOutage() async throws {
         try await withDovecot(advertiseIdle: false) { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-daemon")

@@ -79,6 +79,7 @@ extension Queue {
             throw NotChanged(error.description)
         }
         print("draft \(draft.id) saved")
+        Queue.wakeOutbox(store)
         print(LintReport.readable(findings, draft: body), terminator: "")
         return true
     }

@@ -68,6 +68,7 @@ extension Queue {
                 print("not changed: \(error.description)")
                 throw ExitCode(1)
             }
+            Queue.wakeOutbox(store)
             // The labelled example for the next training.
             let folder = (configuration.daemon.stateDirectory as NSString).appendingPathComponent("corrections/\(self.category)")
             do {

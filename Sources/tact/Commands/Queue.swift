@@ -255,8 +255,9 @@ extension Queue {
         }
     }
 
-    /// Tells a running `tact run` that something is approved, so it goes out now rather than on the
-    /// outbox's next timed pass. Nothing happens when no daemon runs (`tact run --once` sends it).
+    /// Tells a running `tact run` that a draft changed: an approved reply goes out now rather than
+    /// on the outbox's next timed pass, and a copy in a Drafts folder is updated or removed now.
+    /// Nothing happens when no daemon runs (`tact run --once` does both).
     static func wakeOutbox(_ store: SQLiteStore) {
         ServiceLock.wakeOutbox(stateDirectory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
     }
@@ -366,5 +367,6 @@ extension Queue {
     static func reject(_ id: Int64, from state: DraftState, in store: SQLiteStore, actor: String, reason: String) throws {
         try Queue.move(store, id, from: state, to: .rejected, actor: actor, reason: reason)
         print("draft \(id) rejected by \(actor)")
+        Queue.wakeOutbox(store)
     }
 }

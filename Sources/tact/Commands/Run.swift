@@ -98,6 +98,16 @@ struct Run: AsyncParsableCommand {
             failures += 1
             FileHandle.standardError.write(Data("tact: outbox error=\"\(error)\"\n".utf8))
         }
+        // Copies in Drafts folders of drafts edited, rejected or sent since their mailbox's pass.
+        for update in await ServerSteps.updateDraftCopies(configuration: configuration, store: store) {
+            if let error = update.error {
+                failures += 1
+                FileHandle.standardError.write(Data("tact: mailbox=\(update.mailbox) server-steps error=\"\(error)\"\n".utf8))
+            }
+            for failure in update.report?.failed ?? [] {
+                FileHandle.standardError.write(Data("tact: mailbox=\(update.mailbox) server-step-failed error=\"\(failure)\"\n".utf8))
+            }
+        }
         // Retention: old, finished mail and drafts leave the store (`[daemon] retention_days`).
         do {
             let purged = try Retention.purge(store, days: configuration.daemon.retentionDays, now: Date())
