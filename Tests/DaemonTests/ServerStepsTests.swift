@@ -25,6 +25,23 @@ import Testing
             session: IMAPSession(endpoint: mailbox.endpoint, credentials: mailbox.credentials))
     }
 
+    /// A Dovecot whose INBOX held one customer mail, passed in mode `drafts-folder`: its draft is
+    /// queued and its copy is in Drafts.
+    func withDraftInDraftsFolder(
+        _ body: (Dovecot, MailboxConfiguration, SQLiteStore, StoredDraft) async throws -> Void
+    ) async throws {
+        try await withDovecot { dovecot in
+            let directory = try TemporaryDirectory(prefix: "tact-steps")
+            defer { directory.remove() }
+            let configuration = try self.configuration(dovecot, directory, extra: "mode = \"drafts-folder\"")
+            let store = try SQLiteStore(path: configuration.daemon.storePath)
+            try dovecot.deliver(Array(try demoMail("02-refund.eml")))
+            let pass = try await self.worker(configuration, store).pass(now: { Date() }, backfillSince: Date(timeIntervalSince1970: 0))
+            #expect(pass.steps.done == 1, "\(pass)")
+            try await body(dovecot, try #require(configuration.mailboxes.first), store, try #require(try store.drafts(in: .queued).first))
+        }
+    }
+
     @Test func draftsGoToTheDraftsFolderOnceAndOriginalsAreKeyworded() async throws {
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-steps")
@@ -64,17 +81,7 @@ import Testing
     /// The copy in Drafts follows the draft: an edit replaces it (one copy, the new text), and a
     /// rejection removes it; replaying any of these steps after a crash ends in the same folder.
     @Test func theDraftsCopyIsReplacedAfterAnEditAndRemovedWhenTheDraftIsRejected() async throws {
-        try await withDovecot { dovecot in
-            let directory = try TemporaryDirectory(prefix: "tact-steps")
-            defer { directory.remove() }
-            let configuration = try self.configuration(dovecot, directory, extra: "mode = \"drafts-folder\"")
-            let mailbox = try #require(configuration.mailboxes.first)
-            let store = try SQLiteStore(path: configuration.daemon.storePath)
-            let worker = try self.worker(configuration, store)
-            try dovecot.deliver(Array(try demoMail("02-refund.eml")))
-            let pass = try await worker.pass(now: { Date() }, backfillSince: Date(timeIntervalSince1970: 0))
-            #expect(pass.steps.done == 1, "\(pass)")
-            let draft = try #require(try store.drafts(in: .queued).first)
+        try await withDraftInDraftsFolder { dovecot, mailbox, store, draft in
             let messageID = try #require(draft.draft.replyMessageID)
             let first = try dovecot.search(header: "Message-ID", contains: messageID, mailbox: "Drafts")
             #expect(first.count == 1)
@@ -122,16 +129,7 @@ import Testing
     /// The mailbox loop and the outbox loop may both run the steps of one mailbox at once; the
     /// second waits for the first, so an update does not end in two copies.
     @Test func twoRunsAtOnceLeaveOneCopy() async throws {
-        try await withDovecot { dovecot in
-            let directory = try TemporaryDirectory(prefix: "tact-steps")
-            defer { directory.remove() }
-            let configuration = try self.configuration(dovecot, directory, extra: "mode = \"drafts-folder\"")
-            let mailbox = try #require(configuration.mailboxes.first)
-            let store = try SQLiteStore(path: configuration.daemon.storePath)
-            let worker = try self.worker(configuration, store)
-            try dovecot.deliver(Array(try demoMail("02-refund.eml")))
-            _ = try await worker.pass(now: { Date() }, backfillSince: Date(timeIntervalSince1970: 0))
-            let draft = try #require(try store.drafts(in: .queued).first)
+        try await withDraftInDraftsFolder { dovecot, mailbox, store, draft in
             for round in 1...5 {
                 var revised = draft.draft
                 revised.body = "Hello,\n\nRevision \(round).\n"

@@ -18,7 +18,11 @@ import Glibc
         try SQLiteStore(path: directory.url.appendingPathComponent("tact.sqlite").path)
     }
 
-    @Test func idleServiceDraftsNewMailWithinASecondReloadsAndStops() async throws {
+    /// A Dovecot, an SMTP sink, and a configuration for both (polling every 60 s when IDLE is
+    /// off) in a temporary folder; all removed after `body`.
+    func withMailServers(
+        mailboxSettings: String = "", _ body: (Dovecot, TemporaryDirectory, SMTPSink, String) async throws -> Void
+    ) async throws {
         try await withDovecot { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-daemon")
             defer { directory.remove() }
@@ -26,7 +30,13 @@ import Glibc
             defer { sink.stop() }
             let config = try writeTactConfiguration(
                 in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path,
-                daemonSettings: "poll_interval_seconds = 60")
+                mailboxSettings: mailboxSettings, daemonSettings: "poll_interval_seconds = 60")
+            try await body(dovecot, directory, sink, config)
+        }
+    }
+
+    @Test func idleServiceDraftsNewMailWithinASecondReloadsAndStops() async throws {
+        try await withMailServers { dovecot, directory, sink, config in
             // Templates of its own, so that one can be broken before a reload.
             let templates = directory.path + "/templates"
             try FileManager.default.copyItem(atPath: repositoryRoot.appendingPathComponent("templates").path, toPath: templates)
@@ -194,14 +204,7 @@ import Glibc
     /// wakes the service, which updates the copies after its outbox pass (not only after the
     /// mailbox's next pass, up to 5 minutes away under IDLE).
     @Test func theDraftsCopyGoesWhenTheDraftIsRejectedOrSent() async throws {
-        try await withDovecot { dovecot in
-            let directory = try TemporaryDirectory(prefix: "tact-daemon")
-            defer { directory.remove() }
-            let sink = try SMTPSink()
-            defer { sink.stop() }
-            let config = try writeTactConfiguration(
-                in: directory.path, dovecot: dovecot, sink: sink, repository: repositoryRoot.path,
-                mailboxSettings: "mode = \"drafts-folder\"", daemonSettings: "poll_interval_seconds = 60")
+        try await withMailServers(mailboxSettings: "mode = \"drafts-folder\"") { dovecot, directory, sink, config in
             let daemon = try DaemonProcess(arguments: ["--config", config], logPath: directory.path + "/daemon.log")
             defer { daemon.kill9() }
             #expect(eventually(timeout: .seconds(20)) { daemon.log.contains(">started") }, "\(daemon.log)")
