@@ -25,7 +25,9 @@ public final class Dovecot: @unchecked Sendable {
     /// Writes the configuration and certificate and starts the server.
     /// - Parameter advertiseIdle: false makes Dovecot leave IDLE out of its capabilities, so the
     ///   client's polling fallback can be tested.
-    public init(advertiseIdle: Bool = true) throws {
+    /// - Parameter capabilities: when given, exactly what Dovecot announces (`imap_capability`),
+    ///   e.g. without UIDPLUS to try a client's fallback.
+    public init(advertiseIdle: Bool = true, capabilities: String? = nil) throws {
         self.dovecotBinary = try Command.locate(["/usr/sbin/dovecot"], package: "dovecot-imapd")
         self.doveadmBinary = try Command.locate(["/usr/bin/doveadm"], package: "dovecot-core")
         self.directory = try TemporaryDirectory(prefix: "tact-dovecot")
@@ -51,7 +53,8 @@ public final class Dovecot: @unchecked Sendable {
         }
         try "\(self.user):{PLAIN}\(self.password):8:8::\(d)/mail/test::\n"
             .write(toFile: "\(d)/users", atomically: true, encoding: .utf8)
-        let capability = advertiseIdle ? "" : "imap_capability = IMAP4rev1 LITERAL+ UIDPLUS CONDSTORE\n"
+        let capability = capabilities.map { "imap_capability = \($0)\n" }
+            ?? (advertiseIdle ? "" : "imap_capability = IMAP4rev1 LITERAL+ UIDPLUS CONDSTORE\n")
         let config = """
             base_dir = \(d)/run
             state_dir = \(d)/state
@@ -300,9 +303,9 @@ public final class Dovecot: @unchecked Sendable {
 
 /// Runs `body` with a fresh Dovecot and tears it down afterwards, whether `body` returns or throws.
 public func withDovecot<T>(
-    advertiseIdle: Bool = true, _ body: (Dovecot) async throws -> T
+    advertiseIdle: Bool = true, capabilities: String? = nil, _ body: (Dovecot) async throws -> T
 ) async throws -> T {
-    let dovecot = try Dovecot(advertiseIdle: advertiseIdle)
+    let dovecot = try Dovecot(advertiseIdle: advertiseIdle, capabilities: capabilities)
     defer { dovecot.tearDown() }
     return try await body(dovecot)
 }

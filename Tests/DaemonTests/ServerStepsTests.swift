@@ -28,9 +28,9 @@ import Testing
     /// A Dovecot whose INBOX held one customer mail, passed in mode `drafts-folder`: its draft is
     /// queued and its copy is in Drafts.
     func withDraftInDraftsFolder(
-        _ body: (Dovecot, MailboxConfiguration, SQLiteStore, StoredDraft) async throws -> Void
+        capabilities: String? = nil, _ body: (Dovecot, MailboxConfiguration, SQLiteStore, StoredDraft) async throws -> Void
     ) async throws {
-        try await withDovecot { dovecot in
+        try await withDovecot(capabilities: capabilities) { dovecot in
             let directory = try TemporaryDirectory(prefix: "tact-steps")
             defer { directory.remove() }
             let configuration = try self.configuration(dovecot, directory, extra: "mode = \"drafts-folder\"")
@@ -123,6 +123,27 @@ import Testing
             // The customer's own mail is untouched.
             #expect(try dovecot.count() == 1)
             #expect(try dovecot.flags(uid: 1).isEmpty)
+        }
+    }
+
+    /// A server without UIDPLUS: a plain EXPUNGE would also remove whatever a person had marked
+    /// `\Deleted` in Drafts, so the old copy is only marked, and the new one appended.
+    @Test func withoutUIDPLUSTheOldCopyIsOnlyMarkedDeleted() async throws {
+        try await withDraftInDraftsFolder(capabilities: "IMAP4rev1 LITERAL+ CONDSTORE IDLE") { dovecot, mailbox, store, draft in
+            // Someone's own draft, marked for deletion but not purged: it must survive.
+            try dovecot.deliver(Array("Subject: mine\r\nMessage-ID: <own@example.org>\r\n\r\nnotes\r\n".utf8), to: "Drafts")
+            let own = try #require(try dovecot.search(header: "Message-ID", contains: "own@example.org", mailbox: "Drafts").first)
+            try dovecot.doveadm("flags add", ["\\Deleted", "mailbox", "Drafts", "uid", "\(own)"])
+            let messageID = try #require(draft.draft.replyMessageID)
+            let old = try #require(try dovecot.search(header: "Message-ID", contains: messageID, mailbox: "Drafts").first)
+            var revised = draft.draft
+            revised.body = "Hello,\n\nEdited by Maria.\n"
+            _ = try store.revise(draft: draft.id, to: revised, category: "refund", actor: "maria", detail: "edited")
+            let update = try await ServerSteps(mailbox: mailbox, store: store).run()
+            #expect(update.done == 1 && update.failed.isEmpty, "\(update)")
+            #expect(try dovecot.flags(uid: old, mailbox: "Drafts") == ["\\Draft", "\\Deleted"])
+            #expect(try dovecot.search(["undeleted", "header", "Message-ID", messageID], mailbox: "Drafts").count == 1)
+            #expect(try dovecot.count(mailbox: "Drafts") == 3, "the old copy and the person's own draft are still there")
         }
     }
 
