@@ -131,12 +131,28 @@ public struct ForgetReport: Sendable, Equatable {
     public var auditRows: Int
     /// Audit rows of other messages whose detail named the person, now redacted.
     public var auditRowsRedacted: Int
+    /// Copies of their drafts that Tact put in a Drafts folder (mode `drafts-folder`) and had not
+    /// removed: they stay on the mail server. Each is (folder, the copy's Message-ID).
+    public var draftCopiesLeft: [DraftCopy]
 
-    public init(messageRowIDs: [Int64] = [], drafts: Int = 0, auditRows: Int = 0, auditRowsRedacted: Int = 0) {
+    public struct DraftCopy: Sendable, Equatable {
+        public var folder: String
+        public var messageID: String
+        public init(folder: String, messageID: String) {
+            self.folder = folder
+            self.messageID = messageID
+        }
+    }
+
+    public init(
+        messageRowIDs: [Int64] = [], drafts: Int = 0, auditRows: Int = 0, auditRowsRedacted: Int = 0,
+        draftCopiesLeft: [DraftCopy] = []
+    ) {
         self.messageRowIDs = messageRowIDs
         self.drafts = drafts
         self.auditRows = auditRows
         self.auditRowsRedacted = auditRowsRedacted
+        self.draftCopiesLeft = draftCopiesLeft
     }
 }
 

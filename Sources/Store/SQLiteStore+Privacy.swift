@@ -73,6 +73,26 @@ extension SQLiteStore {
                     if trimmed.count >= 3 { names.insert(trimmed.lowercased()) }
                 }
             }
+            // Their drafts' copies in Drafts folders that may still be there: the draft still
+            // waits for a person, or the step removing its copy has not run. Once the rows are
+            // gone nothing would remove them, so the report names them.
+            var copies: [ForgetReport.DraftCopy] = []
+            for chunk in Self.chunks(ids) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let waiting = [DraftState.queued, .approved, .failed, .outcomeUnknown].map(\.rawValue)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT s.argument AS folder, d.reply_message_id AS message_id
+                        FROM server_step s JOIN draft d ON d.id = s.draft_id
+                        WHERE s.kind = 'append-draft' AND d.reply_message_id IS NOT NULL AND d.message_row_id IN (\(marks))
+                          AND (d.state IN (?, ?, ?, ?)
+                               OR EXISTS (SELECT 1 FROM server_step r WHERE r.draft_id = d.id AND r.kind = 'refresh-draft' AND r.done = 0))
+                        ORDER BY d.id, s.argument
+                        """,
+                    arguments: StatementArguments(chunk + waiting.map { $0 as DatabaseValueConvertible }))
+                copies += rows.map { ForgetReport.DraftCopy(folder: $0["folder"], messageID: $0["message_id"]) }
+            }
             let deleted = try Self.deleteMessages(ids, db)
             // The memory that a reply to them bounced goes too (it names the address).
             try db.execute(sql: "DELETE FROM bounced_address WHERE address = ?", arguments: [address])
@@ -85,7 +105,8 @@ extension SQLiteStore {
                 redacted += db.changesCount
             }
             return ForgetReport(
-                messageRowIDs: ids, drafts: deleted.drafts, auditRows: deleted.auditRows, auditRowsRedacted: redacted)
+                messageRowIDs: ids, drafts: deleted.drafts, auditRows: deleted.auditRows, auditRowsRedacted: redacted,
+                draftCopiesLeft: copies)
         }
     }
 

@@ -126,6 +126,37 @@ import Testing
         }
     }
 
+    /// Copies of their drafts in a Drafts folder stay on the mail server: the report names those
+    /// that may still be there, and only those.
+    @Test func forgettingNamesTheDraftsCopiesLeftOnTheServer() throws {
+        try withStore { store, _ in
+            let anna = "anna@example.org"
+            func drafted(_ uid: UInt32, copy: Bool) throws -> Int64 {
+                var new = draft(to: anna, name: "Anna")
+                new.replyMessageID = "<r\(uid)@shop.example>"
+                let result = try store.record(
+                    message(uid: uid, from: anna), draft: new, steps: copy ? [.appendDraft(folder: "Drafts")] : [],
+                    actor: "daemon")
+                return try #require(try recorded(result).1)
+            }
+            _ = try drafted(1, copy: true)  // queued: its copy is there
+            let rejected = try drafted(2, copy: true)  // rejected, and the copy removed
+            let rejectedPending = try drafted(3, copy: true)  // rejected, the removal not yet run
+            _ = try drafted(4, copy: false)  // review mode: no copy
+            try store.transition(draft: rejected, from: .queued, to: .rejected, actor: "maria", reason: "duplicate")
+            try store.transition(draft: rejectedPending, from: .queued, to: .rejected, actor: "maria", reason: "duplicate")
+            for step in try store.pendingSteps(mailbox: "support") where step.draftID == rejected {
+                try store.finishStep(step.id, error: nil)
+            }
+            let report = try store.forget(address: anna)
+            #expect(report.drafts == 4)
+            #expect(report.draftCopiesLeft == [
+                ForgetReport.DraftCopy(folder: "Drafts", messageID: "<r1@shop.example>"),
+                ForgetReport.DraftCopy(folder: "Drafts", messageID: "<r3@shop.example>"),
+            ])
+        }
+    }
+
     @Test func forgettingWaitsWhileAReplyToThePersonIsBeingSent() throws {
         try withStore { store, _ in
             let (row, draftID) = try recorded(store.record(message(uid: 1, from: "anna@example.org"), draft: draft(to: "anna@example.org"), actor: "daemon"))

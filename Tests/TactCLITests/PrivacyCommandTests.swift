@@ -121,7 +121,12 @@ import Testing
         defer { directory.remove() }
         let config = try writeConfig(directory)
         let store = try SQLiteStore(path: directory.path + "/tact.sqlite")
-        let anna = try row(store.record(incoming(1, from: "anna@example.org", name: "Anna Berg"), draft: draft(to: "anna@example.org"), actor: "daemon"))
+        // Mode drafts-folder: a copy of the draft to Anna went to Drafts, and stays on the server.
+        var annaDraft = draft(to: "anna@example.org")
+        annaDraft.replyMessageID = "<reply-1@shop.example>"
+        let anna = try row(store.record(
+            incoming(1, from: "anna@example.org", name: "Anna Berg"), draft: annaDraft, steps: [.appendDraft(folder: "Drafts")],
+            actor: "daemon"))
         let bob = try row(store.record(incoming(2, from: "bob@example.org", name: "Bob"), draft: draft(to: "bob@example.org"), actor: "daemon"))
         let corrections = directory.path + "/corrections"
         try FileManager.default.createDirectory(atPath: corrections + "/refund", withIntermediateDirectories: true)
@@ -138,6 +143,8 @@ import Testing
         #expect(result.stdout.contains("anna@example.org: removed 1 message(s), 1 draft(s), 2 audit row(s)"), "\(result.stdout)")
         #expect(result.stdout.contains("removed 2 correction file(s)"))
         #expect(result.stdout.contains(annaFile) && result.stdout.contains(namingFile))
+        #expect(result.stdout.contains("the mail server may still hold 1 copy(ies) of drafts to them"), "\(result.stdout)")
+        #expect(result.stdout.contains("  Drafts: Message-ID <reply-1@shop.example>"), "\(result.stdout)")
         #expect(!FileManager.default.fileExists(atPath: annaFile))
         #expect(!FileManager.default.fileExists(atPath: namingFile))
         #expect(FileManager.default.fileExists(atPath: bobFile))

@@ -12,7 +12,9 @@ struct Forget: ParsableCommand {
             audit rows, and with them the memory that they were acknowledged; redacts their address or name \
             in other audit rows; deletes reviewers' corrections under <state_dir>/corrections made from their \
             mail. Deleted rows are overwritten in the database file. Mail on the IMAP server and copies in \
-            backups are not touched: delete those by hand. Refuses while a reply to them is being sent.
+            backups are not touched: delete those by hand (it names, by Message-ID, the copies of drafts to \
+            them that Tact put in a Drafts folder and may still be there). Refuses while a reply to them is \
+            being sent.
             """)
 
     @Argument(help: "The person's e-mail address (case does not matter).") var address: String
@@ -49,6 +51,10 @@ struct Forget: ParsableCommand {
             + "\(report.auditRows) audit row(s); redacted \(report.auditRowsRedacted) other audit row(s); "
             + "removed \(corrections.count) correction file(s)")
         for file in corrections { print("  removed \(file)") }
+        if !report.draftCopiesLeft.isEmpty {
+            print("the mail server may still hold \(report.draftCopiesLeft.count) copy(ies) of drafts to them that Tact put in a Drafts folder; delete them there:")
+            for copy in report.draftCopiesLeft { print("  \(copy.folder): Message-ID \(copy.messageID)") }
+        }
         if report.messageRowIDs.isEmpty && corrections.isEmpty { print("(Tact held nothing about \(address))") }
     }
 
