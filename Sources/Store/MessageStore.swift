@@ -138,10 +138,6 @@ public struct ForgetReport: Sendable, Equatable {
     public struct DraftCopy: Sendable, Equatable {
         public var folder: String
         public var messageID: String
-        public init(folder: String, messageID: String) {
-            self.folder = folder
-            self.messageID = messageID
-        }
     }
 
     public init(
