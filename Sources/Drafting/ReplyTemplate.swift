@@ -28,6 +28,8 @@ public struct ReplyTemplate: Sendable {
     public let file: String
     let subject: MustacheTemplate
     let body: MustacheTemplate
+    /// The same two parts for the direct renderer, when it handles everything they use.
+    let compiled: (subject: CompiledTemplate, body: CompiledTemplate)?
     /// Every variable name the template uses, with the line it is first used on.
     public let variables: [String: Int]
 
@@ -82,6 +84,11 @@ public struct ReplyTemplate: Sendable {
         } catch {
             throw TemplateError(file: file, line: bodyStart + 1, message: "the template does not parse: \(error)")
         }
+        if let subject = CompiledTemplate(self.subject), let body = CompiledTemplate(self.body) {
+            self.compiled = (subject, body)
+        } else {
+            self.compiled = nil
+        }
     }
 
     /// Renders subject and body for `context` (a dictionary from `DraftContext.values`).
@@ -90,9 +97,21 @@ public struct ReplyTemplate: Sendable {
         return (subject, self.body.render(values))
     }
 
-    /// Renders subject and body for a draft, computing only the values the template uses: the
-    /// same text as `render(context.values)`.
+    /// Renders subject and body for a draft, computing only the values the template uses, with the
+    /// direct renderer when it handles the template (`CompiledTemplate`): the same text as
+    /// `render(context.values)`.
     public func render(_ context: DraftContext) -> (subject: String, body: String) {
+        let values = TemplateValues(context)
+        guard let compiled = self.compiled else {
+            let subject = self.subject.render(values).trimmingScalars(ScalarClass.whitespaceOrNewline)
+            return (subject, self.body.render(values))
+        }
+        let subject = compiled.subject.render(values).trimmingScalars(ScalarClass.whitespaceOrNewline)
+        return (subject, compiled.body.render(values))
+    }
+
+    /// `render(_: DraftContext)` through swift-mustache alone (for tests comparing the two).
+    func renderWithoutCompiling(_ context: DraftContext) -> (subject: String, body: String) {
         let values = TemplateValues(context)
         let subject = self.subject.render(values).trimmingScalars(ScalarClass.whitespaceOrNewline)
         return (subject, self.body.render(values))
