@@ -95,7 +95,7 @@ let tests: [Target] = [
         name: "MailTransportTests", dependencies: ["MailTransport", "TactTestSupport"],
         swiftSettings: swiftSettings),
     .testTarget(
-        name: "MailParsingTests", dependencies: ["MailParsing"], resources: [.copy("Fixtures")],
+        name: "MailParsingTests", dependencies: ["MailParsing", "TactTestSupport"], resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
     // Corpus and fuzz regressions are read from the source tree (#filePath), not bundled.

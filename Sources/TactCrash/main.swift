@@ -24,18 +24,6 @@ guard kills > 0 else {
     exit(2)
 }
 
-/// A small deterministic generator, so a failing run can be repeated with its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func customerMail(_ index: Int) -> [UInt8] {
     SampleMail.customer(index, date: SampleMail.dateHeader(Date().addingTimeInterval(-60)), tag: "crash")
 }
@@ -43,7 +31,7 @@ func customerMail(_ index: Int) -> [UInt8] {
 func say(_ text: String) { FileHandle.standardOutput.write(Data("crash-anywhere: \(text)\n".utf8)) }
 
 do {
-    var random = SplitMix(state: seed)
+    var random = SplitMix64(seed: seed)
     let dovecot = try Dovecot()
     defer { dovecot.tearDown() }
     let sink = try SMTPSink()

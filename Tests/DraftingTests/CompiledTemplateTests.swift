@@ -1,4 +1,5 @@
 import Foundation
+import TactTestSupport
 import Testing
 
 @testable import Drafting
@@ -39,22 +40,10 @@ import Testing
         }
     }
 
-    /// A deterministic generator (SplitMix64), so a failure names a template that can be rebuilt.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random template bodies from text, variables in all three forms, comments, and sections of
     /// every kind of value, nested, inline or alone on their lines with spaces and tabs around.
     struct Generator {
-        var random: SplitMix
+        var random: SplitMix64
         static let texts = ["Hello", " ", "  ", "\t", "\n", "\n\n", "a { b", "c } d", "e}}f", "{x}", "Zoë ", "line\n", "  \n", ""]
         static let textNames = ["first_name", "greeting", "subject", "reply_subject", "category", "order_number",
                                 "how_are_you_reply", "agent_name", "team_name", "ticket", "promised_by", "promised_by_date",
@@ -119,7 +108,7 @@ import Testing
     }
 
     @Test func generatedTemplatesRenderAsSwiftMustacheDoes() throws {
-        var generator = Generator(random: SplitMix(state: 20_261_202))
+        var generator = Generator(random: SplitMix64(seed: 20_261_202))
         var compared = 0
         var compiled = 0
         let contexts = self.contexts

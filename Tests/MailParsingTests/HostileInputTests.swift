@@ -1,5 +1,6 @@
 import Foundation
 import MailParsing
+import TactTestSupport
 import Testing
 
 /// Mail from outside is hostile: every input gives a value or a typed error, in bounded time,
@@ -200,15 +201,3 @@ import Testing
     }
 }
 
-/// A small seeded generator, so the "random" inputs are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
