@@ -110,7 +110,7 @@ import Testing
         }
     }
 
-    @Test func idleWakesWithinASecondOfADelivery() async throws {
+    @Test func idleWakesSoonAfterADelivery() async throws {
         try await withDovecot { dovecot in
             let session = IMAPSession(endpoint: dovecot.endpoint(.plaintext), credentials: dovecot.credentials())
             _ = try await session.select("INBOX")
@@ -127,7 +127,11 @@ import Testing
             try await deliverer.value
             #expect(outcome == .newMail(messageCount: 1))
             let at = try #require(delivered.value)
-            #expect(woke - at < .seconds(1))
+            // Dovecot holds the notification 500 ms; the rest is this machine's scheduling, which
+            // under the whole parallel suite on 2 cores once took past 1 s. Without IDLE the wait
+            // would last until its 20 s timeout (the poll interval is 60 s), so 3 s still tells.
+            // `TactBench latency` measures the real figure (p50 508 ms).
+            #expect(woke - at < .seconds(3))
         }
     }
 
