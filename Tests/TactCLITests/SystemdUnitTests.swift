@@ -27,12 +27,33 @@ import Testing
         #expect(!text.contains("Password="), "secrets belong in credentials, not the unit")
     }
 
+    @Test func installSaysNothingOfTheSwiftRuntimeForABinaryThatDoesNotLoadIt() throws {
+        // A stand-in for a --static-swift-stdlib build: a binary that needs no libswiftCore.so.
+        let folder = try TemporaryDirectory(prefix: "tact-static")
+        defer { folder.remove() }
+        let binary = "\(folder.path)/tact"
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: binary)
+        try FileManager.default.createDirectory(
+            atPath: "\(folder.path)/Tact_Triage.resources", withIntermediateDirectories: false)
+        let root = try TemporaryDirectory(prefix: "tact-install")
+        defer { root.remove() }
+        let script = repositoryRoot.appendingPathComponent("scripts/install").path
+        let run = try Command.run("/bin/bash", [script, "--root", root.path, "--binary", binary])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("Installed"), "\(run.stdout)")
+        #expect(!run.stdout.contains("Swift runtime"), "\(run.stdout)")
+    }
+
     @Test func installPutsBinaryModelUnitAndConfigurationInPlaceAndKeepsLocalEdits() throws {
         let root = try TemporaryDirectory(prefix: "tact-install")
         defer { root.remove() }
         let script = repositoryRoot.appendingPathComponent("scripts/install").path
         let first = try Command.run("/bin/bash", [script, "--root", root.path, "--binary", TactBinary.path])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        // The test build links the Swift runtime dynamically (the installer's own build does
+        // not): the installer names the folder the service would then depend on.
+        #expect(first.stdout.contains("loads the Swift runtime from"), "\(first.stdout)")
+        #expect(first.stdout.contains("--static-swift-stdlib"))
         let r = root.path
         let files = FileManager.default
         #expect(files.isExecutableFile(atPath: "\(r)/usr/local/lib/tact/tact"))
