@@ -77,7 +77,9 @@ public struct MailParser: Sendable {
             (body, source) = ("", .none)
         }
         body = Self.unixLineEnds(body)
-        if body.count > self.limits.maxTextCharacters {
+        // A Character is at least one byte, so text of no more bytes than the limit is within it
+        // without counting its Characters (a grapheme walk over the whole text).
+        if body.utf8.count > self.limits.maxTextCharacters && body.count > self.limits.maxTextCharacters {
             body = String(body.prefix(self.limits.maxTextCharacters))
             truncated = true
         }

@@ -14,9 +14,9 @@ extension StringProtocol {
             end = before
         }
         if start == scalars.startIndex && end == scalars.endIndex { return String(self) }
-        var result = ""
-        result.unicodeScalars.append(contentsOf: scalars[start..<end])
-        return result
+        // Scalar boundaries are UTF-8 boundaries: copy the bytes between them at once (appending
+        // scalar by scalar cost about 30 instructions a scalar, and this runs on whole lines).
+        return String(decoding: self.utf8[start..<end], as: UTF8.self)
     }
 }
 

@@ -65,6 +65,30 @@ import Testing
         }
     }
 
+    @Test func theTextLimitCountsCharactersNotBytes() throws {
+        let limits = ParseLimits(maxBytes: 100_000, maxDepth: 4, maxParts: 5, maxTextCharacters: 100)
+        func parsed(_ body: String) throws -> InboundMessage {
+            let mail = "From: a@example.com\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n\r\n" + body + "\r\n"
+            return try MailParser(limits: limits).parse(Data(mail.utf8))
+        }
+        // 90 Characters in 180 bytes: within the limit.
+        let accented = try parsed(String(repeating: "é", count: 90))
+        #expect(!accented.isTruncated)
+        #expect(accented.body.hasPrefix(String(repeating: "é", count: 90)))
+        // 100 bytes or fewer is never over, and more Characters than the limit always is.
+        let ascii = try parsed(String(repeating: "a", count: 99))
+        #expect(!ascii.isTruncated)
+        let long = try parsed(String(repeating: "a", count: 150))
+        #expect(long.isTruncated)
+        #expect(long.body.count == 100)
+        // 120 Characters of e + a combining accent: 360 bytes, cut after 100 Characters.
+        let combined = try parsed(String(repeating: "e\u{301}", count: 120))
+        #expect(combined.isTruncated)
+        #expect(combined.body.count == 100)
+        #expect(combined.body.unicodeScalars.count == 200)
+    }
+
     /// A flat multipart of `count` tiny parts; with `typed` each part has its own Content-Type.
     private static func flatMultipart(parts count: Int, typed: Bool) -> Data {
         var text = "From: a@example.com\r\nSubject: bomb\r\nMIME-Version: 1.0\r\n"
