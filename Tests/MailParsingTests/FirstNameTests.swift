@@ -1,4 +1,5 @@
 import Foundation
+import TactTestSupport
 import Testing
 
 @testable import MailParsing
@@ -116,5 +117,38 @@ import Testing
         #expect(try Fixture.parse("reply-outlook-block").firstName == "Anna")
         #expect(try Fixture.parse("reply-bottom-posted").firstName == "Jane")
         #expect(try Fixture.parse("iso2022jp").firstName == nil)
+    }
+
+    /// ASCII names and addresses go the bytewise way; it must answer as the Character way does.
+    @Test func theBytewiseWayAnswersAsTheCharacterWay() {
+        let tokens = [
+            "Jane", "JANE", "jane", "Doe", "DOE", "O'Neil", "o'neil", "Jean-Pierre", "JEAN-PIERRE", "J.", "Anna-Lena",
+            "Dr.", "Mr", "prof", "Mrs.", "Support", "team", "Info", "Coffee", "Blue", "Bottle", "Acme", "Inc.",
+            "via", "VIA", "Zendesk", "(Acme)", "(Support)", ",", ", ", "\"", "'", "2", "R2D2", "\t", "  ", "-", "–",
+            "jdoe", "bluebottle", "x", "Li", "An", "Van", "Nguyen", "mailer-daemon", "!", "?", ":", "@", "9", "Jane9",
+        ]
+        let addresses = [
+            "jane@example.com", "jdoe@example.com", "JANE@EXAMPLE.COM", "hello@bluebottlecoffee.com",
+            "info@acme.com", "jane.doe@janedoe.net", "@example.com", "jane@", "a@b@c", "", "jane",
+            "x@acme.co.uk", "annalena@anna-lena.de", "li@nguyenvanli.vn", "jeanpierre@jean-pierre.fr",
+        ]
+        var random = SplitMix64(seed: 42)
+        var named = 0
+        for _ in 0..<20_000 {
+            var display = ""
+            for _ in 0..<Int.random(in: 1...5, using: &random) {
+                display += tokens[Int.random(in: 0..<tokens.count, using: &random)]
+                if Bool.random(using: &random) { display += " " }
+            }
+            let address = addresses[Int.random(in: 0..<addresses.count, using: &random)]
+            let bytewise = FirstName.fromDisplayName(display, address: address, bytewise: true)
+            let characterwise = FirstName.fromDisplayName(display, address: address, bytewise: false)
+            #expect(bytewise == characterwise, "\(display) <\(address)>")
+            if bytewise != nil { named += 1 }
+        }
+        // The generated names exercise both answers, not only nil.
+        #expect(named > 2_000)
+        #expect(FirstName.fromDisplayName("Blue Bottle Coffee", address: "hello@bluebottlecoffee.com") == nil)
+        #expect(FirstName.fromDisplayName("Jane Doe", address: "hello@bluebottlecoffee.com") == "Jane")
     }
 }
