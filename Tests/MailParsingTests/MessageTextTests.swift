@@ -1,4 +1,5 @@
 import Foundation
+import TactTestSupport
 @testable import MailParsing
 import Testing
 
@@ -149,5 +150,61 @@ import Testing
         let text = MessageText(splitting: "Hello,\nPriya wants a refund", senderName: "Priya Patel")
         #expect(text.ownWords == "Hello,\nPriya wants a refund")
         #expect(MessageText(splitting: "Priya", senderName: "Priya Patel").ownWords == "Priya")
+    }
+}
+
+@Suite struct ClosingLineTests {
+    /// `closing` rejects most lines by counting their bytes before trimming; it must answer as the
+    /// trimming alone does, for closings dressed in every way and for lines that are not closings.
+    @Test func theByteCountNeverRejectsAClosing() {
+        let pieces = Array(SignOff.closings) + [
+            "Jane", "I ordered a blue jacket last week", "and", "THANKS", "Best Regards", " ", "  ", "\t", ",", ".",
+            "!", "-", "–", "—", "\r", "\u{0B}", "e\u{301}", "İ", "grüße", "\u{A0}", ":)", "Kind", "regards", "so much",
+        ]
+        var random = SplitMix64(seed: 7)
+        var found = 0
+        for _ in 0..<30_000 {
+            var line = ""
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                line += pieces[Int.random(in: 0..<pieces.count, using: &random)]
+            }
+            if Bool.random(using: &random) { line = line.uppercased() }
+            let text = Substring(line)
+            let expected = text.utf8.count <= 80 ? SignOff.trimmedClosing(text) : nil
+            #expect(SignOff.closing(text) == expected, "\(line.debugDescription)")
+            if expected != nil { found += 1 }
+        }
+        #expect(found > 1_000)
+        // Every closing, at its longest and dressed up, is still found.
+        for closing in SignOff.closings {
+            // Upper case where it reads back the same ("GRÜSSE" does not: ß has no capital here).
+            let shouted = closing.uppercased().lowercased() == closing ? closing.uppercased() : closing
+            #expect(SignOff.closing(Substring("  \t— " + shouted + "!!, ")) == closing, "\(closing)")
+        }
+        #expect(SignOff.closing("I ordered a blue jacket last week") == nil)
+    }
+}
+
+@Suite struct LineFeedLinesTests {
+    /// The byte scan must give `split(separator: "\n", omittingEmptySubsequences: false)`'s lines,
+    /// on whole texts and on slices that start and end inside one.
+    @Test func givesTheLinesSplitGives() {
+        let pieces = ["\n", "\n\n", "a", "Jane", " ", "é", "e\u{301}", "語", "\u{1F44D}\u{1F3FD}", "> quoted", "-- ", "\t"]
+        var random = SplitMix64(seed: 5)
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...14, using: &random) {
+                text += pieces[Int.random(in: 0..<pieces.count, using: &random)]
+            }
+            #expect(text.lineFeedLines() == text.split(separator: "\n", omittingEmptySubsequences: false),
+                "\(text.debugDescription)")
+            let wrapped = "x\n" + text + "\ny"
+            let slice = wrapped.dropFirst(2).dropLast(2)
+            #expect(slice.lineFeedLines().map(String.init)
+                == slice.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+                "\(text.debugDescription)")
+        }
+        #expect("".lineFeedLines() == [""])
+        #expect("a\n\nb\n".lineFeedLines() == ["a", "", "b", ""])
     }
 }
