@@ -280,15 +280,19 @@ enum SignOff {
         // Nor do lines with more ASCII bytes than the longest closing that trimming cannot remove
         // (it removes only tabs, spaces and the punctuation below, and lower-casing keeps every
         // ASCII byte): most prose before a comma, for which `closingWithName` asks.
-        var kept = 0
-        for byte in line.utf8 where byte < 0x80 {
-            switch byte {
-            case 0x09, 0x20, UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "-"): continue
-            default:
-                kept += 1
-                if kept > Self.longestClosing { return nil }
+        func tooLong(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var kept = 0
+            for byte in bytes where byte < 0x80 {
+                switch byte {
+                case 0x09, 0x20, UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "-"): continue
+                default:
+                    kept += 1
+                    if kept > Self.longestClosing { return true }
+                }
             }
+            return false
         }
+        if line.utf8.withContiguousStorageIfAvailable(tooLong) == true { return nil }
         return Self.trimmedClosing(line)
     }
 
@@ -318,23 +322,24 @@ enum SignOff {
     static func closingWithName(_ line: Substring) -> String? {
         // The separator ends a closing, and every closing is at most 80 bytes: look for it in the
         // line's first bytes only (most lines are prose, and walking their Characters was costly).
-        var separator: Substring.Index?
-        var bytes = line.utf8.makeIterator()
-        var index = line.utf8.startIndex
-        var offset = 0
-        while offset <= 81, let byte = bytes.next() {
-            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "-") {
-                separator = index
-                break
+        func separatorOffset<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
+            var offset = 0
+            var index = bytes.startIndex
+            while offset <= 81, index != bytes.endIndex {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "-") { return offset }
+                if byte == 0xE2, bytes[index...].starts(with: [0xE2, 0x80, 0x93]) { return offset }  // – (en dash)
+                index = bytes.index(after: index)
+                offset += 1
             }
-            if byte == 0xE2, line.utf8[index...].starts(with: [0xE2, 0x80, 0x93]) {  // – (en dash)
-                separator = index
-                break
-            }
-            index = line.utf8.index(after: index)
-            offset += 1
+            return nil
         }
-        guard let separator, Self.closing(line[..<separator]) != nil else { return nil }
+        // A plain buffer where the text is native (always, for parsed mail): walking a Substring's
+        // UTF-8 view byte by byte costs several times more.
+        guard let offset = line.utf8.withContiguousStorageIfAvailable(separatorOffset) ?? separatorOffset(line.utf8)
+        else { return nil }
+        let separator = line.utf8.index(line.utf8.startIndex, offsetBy: offset)
+        guard Self.closing(line[..<separator]) != nil else { return nil }
         let name = line[line.index(after: separator)...].trimmingScalars { " -–!.".unicodeScalars.contains($0) }
         let words = name.split(separator: " ")
         guard (1...2).contains(words.count), words.allSatisfy({ $0.first?.isUppercase == true }),
@@ -351,7 +356,9 @@ enum SignOff {
     /// The index in `lines` where the sign-off or signature begins, or nil.
     static func signatureStart(in lines: [Substring]) -> Int? {
         // The RFC 3676 delimiter "-- " (and the "--" that clients leave after trimming).
-        if let delimiter = lines.firstIndex(where: { $0 == "-- " || $0 == "--" }) { return delimiter }
+        if let delimiter = lines.firstIndex(where: { $0.utf8.count <= 3 && ($0 == "-- " || $0 == "--") }) {
+            return delimiter
+        }
         if let device = lines.firstIndex(where: Self.isDeviceLine) {
             return Self.closingAbove(device, in: lines) ?? device
         }
@@ -364,7 +371,10 @@ enum SignOff {
         }
         for index in content where Self.isClosing(lines[index]) {
             let after = content.filter { $0 > index }
-            if after.count <= 5, after.allSatisfy({ lines[$0].count <= 60 }) { return index }
+            // (A Character is at least a byte: short lines need no Character count.)
+            if after.count <= 5, after.allSatisfy({ lines[$0].utf8.count <= 60 || lines[$0].count <= 60 }) {
+                return index
+            }
         }
         return nil
     }

@@ -183,6 +183,27 @@ import Testing
         }
         #expect(SignOff.closing("I ordered a blue jacket last week") == nil)
     }
+
+    @Test(arguments: [
+        ("Thanks, Jane", "Jane"), ("Cheers - Jane Doe", "Jane Doe"), ("Best regards – Anna", "Anna"),
+        ("Kind regards,Jean-Pierre", "Jean-Pierre"), ("Many thanks - O'Neil", "O'Neil"), ("Grüße, Jürgen", "Jürgen"),
+        ("Thanks, I got it", nil), ("Thanks, jane", nil), ("Thanks,", nil), ("Jane, thanks", nil),
+        ("Thanks, Jane Mary Doe", nil), ("Best regards — Anna", nil),  // an em dash does not separate
+        ("I wrote to you last week, and again yesterday, Jane", nil),
+    ] as [(String, String?)])
+    func aClosingWithANameOnOneLine(line: String, name: String?) {
+        #expect(SignOff.closingWithName(Substring(line)) == name)
+    }
+
+    @Test func theSeparatorIsLookedForInTheFirstBytesOnly() {
+        // The text before the separator is at most 80 bytes (a closing's limit).
+        #expect(SignOff.closingWithName(Substring(String(repeating: " ", count: 74) + "Thanks, Jane")) == "Jane")
+        #expect(SignOff.closingWithName(Substring(String(repeating: " ", count: 75) + "Thanks, Jane")) == nil)
+        // A slice of a longer line reads its own bytes.
+        let line = "Intro text. Thanks, Jane and more"
+        let slice = line[line.range(of: "Thanks")!.lowerBound..<line.range(of: " and")!.lowerBound]
+        #expect(SignOff.closingWithName(slice) == "Jane")
+    }
 }
 
 @Suite struct LineFeedLinesTests {
