@@ -6,6 +6,23 @@ enum LineRole: Equatable {
     case directive
 }
 
+/// Greetings and closings as the layout looks them up, made once per linter: "Best regards" is
+/// also looked for as "Best regards," (this was done per line, a string per closing), and the
+/// closings' first bytes (lower case) rule most lines out.
+struct LayoutWords: Sendable {
+    let greetings: [String]
+    let closings: [String]
+    let closingsWithComma: [String]
+    let closingInitials: Set<UInt8>
+
+    init(greetings: [String], closings: [String]) {
+        self.greetings = greetings
+        self.closings = closings
+        self.closingsWithComma = closings.map { $0 + "," }
+        self.closingInitials = Set(closings.compactMap { $0.utf8.first })
+    }
+}
+
 /// A draft split into lines, each with its role, as the user sees it: line numbers count every
 /// line, quoted and directive lines included.
 struct DraftLayout {
@@ -16,7 +33,9 @@ struct DraftLayout {
     /// Rule ids named by `tact: ignore` lines.
     var ignored: Set<String> = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, greetings: [String], closings: [String]) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, words: LayoutWords) {
+        let greetings = words.greetings
+        let closings = words.closings
         var start = 0
         for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
             self.lines.append(start..<Self.trimCarriageReturn(bytes, start, index))
@@ -71,7 +90,7 @@ struct DraftLayout {
             if Self.firstNonSpace(bytes, self.lines[number]) == nil { continue }
             let text = Self.text(bytes, self.lines[number]).normalisedLine
             // A short first line ending in a comma is a greeting too: "Jane," or "Jane Doe,".
-            let nameOnly = text.count <= 40 && text.hasSuffix(",") && !text.dropLast().contains(",")
+            let nameOnly = text.count <= 40 && text.hasSuffix(",") && !Self.containsComma(text.dropLast())
             if nameOnly || greetings.contains(where: { text.startsWithWords($0) }) {
                 self.roles[number] = .scope(.greeting)
                 greetingLine = number
@@ -79,7 +98,7 @@ struct DraftLayout {
             break
         }
         // The sign-off starts at the last closing phrase ("Best regards,") near the end.
-        let closingInitials = Set(closings.compactMap { $0.utf8.first })
+        let closingInitials = words.closingInitials
         var nonBlankSeen = 0
         var number = ownEnd - 1
         while number > (greetingLine ?? -1), nonBlankSeen < 6 {
@@ -97,8 +116,8 @@ struct DraftLayout {
             // "Thanks!" as the draft's last words is prose; a closing ends in a comma, carries a
             // name after a comma, or has a name line below it.
             let hasNameBelow = (number + 1..<ownEnd).contains { Self.firstNonSpace(bytes, self.lines[$0]) != nil }
-            if closings.contains(where: { stripped == $0 || stripped.hasPrefix($0 + ",") }),
-                hasNameBelow || text.hasSuffix(",") || stripped.contains(",")
+            if zip(closings, words.closingsWithComma).contains(where: { stripped == $0 || stripped.hasPrefix($1) }),
+                hasNameBelow || text.hasSuffix(",") || Self.containsComma(Substring(stripped))
             {
                 for line in number..<ownEnd where self.roles[line] == .scope(.body) {
                     self.roles[line] = .scope(.signOff)
@@ -106,6 +125,13 @@ struct DraftLayout {
                 break
             }
         }
+    }
+
+    /// Whether `text` contains ",": on bytes when it is ASCII (nearly always), else through
+    /// Foundation's search as before.
+    static func containsComma(_ text: Substring) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains(UInt8(ascii: ",")) }
+        return text.contains(",")
     }
 
     /// The index of the first byte of `range` that is not a space or tab; `nil` for a blank line.

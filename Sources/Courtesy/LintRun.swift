@@ -22,7 +22,7 @@ struct LintRun {
         self.linter = linter
         self.bytes = bytes
         self.context = context
-        self.layout = DraftLayout(bytes, greetings: linter.pack.greetings, closings: linter.pack.closings)
+        self.layout = DraftLayout(bytes, words: linter.layoutWords)
     }
 
     mutating func findings() -> [Finding] {

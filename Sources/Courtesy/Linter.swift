@@ -14,6 +14,8 @@ public struct Linter: Sendable {
     public let pack: RulePack
     let rules: [CompiledRule]
     let index: PhraseIndex
+    /// The pack's greetings and closings in the forms the layout looks them up in.
+    let layoutWords: LayoutWords
 
     /// Compiles `pack` (phrases into one word trie, patterns into regular expressions).
     public init(pack: RulePack) {
@@ -45,6 +47,7 @@ public struct Linter: Sendable {
         }
         self.rules = rules
         self.index = index
+        self.layoutWords = LayoutWords(greetings: pack.greetings, closings: pack.closings)
     }
 
     /// The findings for `draft`, sorted by line, column and rule id.

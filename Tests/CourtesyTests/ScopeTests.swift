@@ -54,6 +54,15 @@ import Testing
         #expect(findings.first?.match == "The Support Team")
     }
 
+    @Test func aOneLineClosingWithANameIsTheSignOff() {
+        // "Best regards, The Support Team" on one line: the closing's words, a comma, the name.
+        let oneLine = self.linter.lint("Hi Jane,\n\nThanks! Our support team has fixed it.\n\nBest regards, The Support Team")
+        #expect(oneLine.map { "\($0.rule)@\($0.line):\($0.column)" } == ["impersonal-signoff@5:15"])
+        // Without the comma it is prose, not a sign-off ("Best regards the team" is no closing).
+        let prose = self.linter.lint("Hi Jane,\n\nThanks! Our support team has fixed it.\n\nBest regards The Support Team")
+        #expect(!prose.rules().contains("impersonal-signoff"))
+    }
+
     @Test func aWrappedOnWroteLineStartsTheQuoteToo() {
         let draft = "Hi Jane,\n\nThanks!\n\nOn Mon, 3 Jun 2024 at 09:12, Jane Doe <\njane@example.com> wrote:\nNo problem"
         #expect(self.linter.lint(draft).isEmpty)
