@@ -13,3 +13,17 @@ public struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SplitMix64 {
+    /// A number of pieces, drawn from `count`, each picked at random from `pieces` and joined:
+    /// the generated inputs of the differential tests (the same for the same seed).
+    public mutating func concatenation<Piece: RangeReplaceableCollection>(
+        of pieces: [Piece], count: ClosedRange<Int>
+    ) -> Piece {
+        var result = Piece()
+        for _ in 0..<Int.random(in: count, using: &self) {
+            result.append(contentsOf: pieces[Int.random(in: 0..<pieces.count, using: &self)])
+        }
+        return result
+    }
+}

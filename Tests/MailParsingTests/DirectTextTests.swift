@@ -71,10 +71,7 @@ import Testing
         var random = SplitMix64(seed: 3)
         var direct = 0
         for _ in 0..<1_500 {
-            var body: [UInt8] = []
-            for _ in 0..<Int.random(in: 0...6, using: &random) {
-                body += pieces[Int.random(in: 0..<pieces.count, using: &random)]
-            }
+            let body = random.concatenation(of: pieces, count: 0...6)
             let label = labels[Int.random(in: 0..<labels.count, using: &random)]
             let encoding = encodings[Int.random(in: 0..<encodings.count, using: &random)]
             let data = Self.mail(label: label, encoding: encoding, body: body, html: Bool.random(using: &random))

@@ -134,12 +134,9 @@ import Testing
         ]
         var random = SplitMix64(seed: 42)
         var named = 0
+        let words = tokens + tokens.map { $0 + " " }
         for _ in 0..<20_000 {
-            var display = ""
-            for _ in 0..<Int.random(in: 1...5, using: &random) {
-                display += tokens[Int.random(in: 0..<tokens.count, using: &random)]
-                if Bool.random(using: &random) { display += " " }
-            }
+            let display = random.concatenation(of: words, count: 1...5)
             let address = addresses[Int.random(in: 0..<addresses.count, using: &random)]
             let bytewise = FirstName.fromDisplayName(display, address: address, bytewise: true)
             let characterwise = FirstName.fromDisplayName(display, address: address, bytewise: false)

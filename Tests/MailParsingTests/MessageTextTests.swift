@@ -164,10 +164,7 @@ import Testing
         var random = SplitMix64(seed: 7)
         var found = 0
         for _ in 0..<30_000 {
-            var line = ""
-            for _ in 0..<Int.random(in: 1...4, using: &random) {
-                line += pieces[Int.random(in: 0..<pieces.count, using: &random)]
-            }
+            var line = random.concatenation(of: pieces, count: 1...4)
             if Bool.random(using: &random) { line = line.uppercased() }
             let text = Substring(line)
             let expected = text.utf8.count <= 80 ? SignOff.trimmedClosing(text) : nil
@@ -213,10 +210,7 @@ import Testing
         let pieces = ["\n", "\n\n", "a", "Jane", " ", "é", "e\u{301}", "語", "\u{1F44D}\u{1F3FD}", "> quoted", "-- ", "\t"]
         var random = SplitMix64(seed: 5)
         for _ in 0..<3_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...14, using: &random) {
-                text += pieces[Int.random(in: 0..<pieces.count, using: &random)]
-            }
+            let text = random.concatenation(of: pieces, count: 0...14)
             #expect(text.lineFeedLines() == text.split(separator: "\n", omittingEmptySubsequences: false),
                 "\(text.debugDescription)")
             let wrapped = "x\n" + text + "\ny"

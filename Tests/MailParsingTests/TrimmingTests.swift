@@ -18,13 +18,8 @@ import Testing
 
     static func generated(count: Int, seed: UInt64) -> [String] {
         var random = SplitMix64(seed: seed)
-        return (0..<count).map { _ in
-            var text = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 0...12, using: &random) {
-                text.append(Self.alphabet[Int.random(in: 0..<Self.alphabet.count, using: &random)])
-            }
-            return String(text)
-        }
+        let pieces = Self.alphabet.map { String($0) }
+        return (0..<count).map { _ in random.concatenation(of: pieces, count: 0...12) }
     }
 
     /// The implementation before it copied bytes: scalar by scalar.
