@@ -239,19 +239,26 @@ public struct MailParser: Sendable {
             guard (0..<name.count).allSatisfy({ bytes[index + $0] | 0x20 == name[$0] }) else {
                 continue
             }
-            var start = equals + 1
-            var end = start
-            if bytes[start] == 0x22 {
-                start += 1
-                end = start
-                while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x0A { end += 1 }
-            } else {
-                while end < bytes.count, ![0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[end]) { end += 1 }
-            }
-            if end > start && end - start <= 200 { result.insert(Array(bytes[start..<end])) }
-            search = max(search, max(end, index + 1) + name.count)
+            let value = Self.parameterValue(bytes, at: equals + 1)
+            if !value.isEmpty && value.count <= 200 { result.insert(Array(bytes[value])) }
+            search = max(search, max(value.upperBound, index + 1) + name.count)
         }
         return result
+    }
+
+    /// The bytes of a parameter value that starts at `start` (just after its `=`): up to the
+    /// closing quote or the line's end when quoted, else up to `;`, a blank or the line's end.
+    static func parameterValue(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int> {
+        var start = start
+        var end = start
+        if bytes[start] == 0x22 {
+            start += 1
+            end = start
+            while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x0A { end += 1 }
+        } else {
+            while end < bytes.count, ![0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[end]) { end += 1 }
+        }
+        return start..<end
     }
 
     static func countContentTypeLines(_ data: Data) -> Int {

@@ -23,17 +23,10 @@ import Testing
                 index += 1
                 continue
             }
-            var start = index + name.count
-            var end = start
-            if bytes[start] == 0x22 {
-                start += 1
-                end = start
-                while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x0A { end += 1 }
-            } else {
-                while end < bytes.count, ![0x3B, 0x20, 0x09, 0x0D, 0x0A].contains(bytes[end]) { end += 1 }
-            }
-            if end > start && end - start <= 200 { result.insert(Array(bytes[start..<end])) }
-            index = max(end, index + 1)
+            // The value is read as the parser reads it; the search for the name is what is compared.
+            let value = bytes.withUnsafeBufferPointer { MailParser.parameterValue($0, at: index + name.count) }
+            if !value.isEmpty && value.count <= 200 { result.insert(Array(bytes[value])) }
+            index = max(value.upperBound, index + 1)
         }
         return result
     }
