@@ -145,7 +145,12 @@ import Testing
         }
         // The generated names exercise both answers, not only nil.
         #expect(named > 2_000)
-        #expect(FirstName.fromDisplayName("Blue Bottle Coffee", address: "hello@bluebottlecoffee.com") == nil)
-        #expect(FirstName.fromDisplayName("Jane Doe", address: "hello@bluebottlecoffee.com") == "Jane")
+        // A name spelled out in the domain is a brand, both ways ("Blue" and "Bottle" are no
+        // role words: only the domain decides here).
+        for bytewise in [true, false] {
+            #expect(FirstName.fromDisplayName("Blue Bottle", address: "hello@bluebottlecoffee.com", bytewise: bytewise) == nil)
+            #expect(FirstName.fromDisplayName("Blue Bottle", address: "hello@example.com", bytewise: bytewise) == "Blue")
+            #expect(FirstName.fromDisplayName("Jane Doe", address: "hello@bluebottlecoffee.com", bytewise: bytewise) == "Jane")
+        }
     }
 }
