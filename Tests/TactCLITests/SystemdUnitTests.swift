@@ -44,6 +44,23 @@ import Testing
         #expect(!run.stdout.contains("Swift runtime"), "\(run.stdout)")
     }
 
+    @Test func aFailedStaticBuildSaysHowToInstallAnywayAndInstallsNothing() throws {
+        // A `swift` that fails as a toolchain without static libraries does.
+        let tools = try TemporaryDirectory(prefix: "tact-fake-swift")
+        defer { tools.remove() }
+        let swift = "\(tools.path)/swift"
+        try "#!/bin/sh\necho 'error: cannot find -lswiftCore' >&2\nexit 1\n".write(toFile: swift, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: swift)
+        let root = try TemporaryDirectory(prefix: "tact-install")
+        defer { root.remove() }
+        let script = repositoryRoot.appendingPathComponent("scripts/install").path
+        let path = "\(tools.path):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try Command.run("/bin/bash", [script, "--root", root.path], environment: ["PATH": path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("--static-swift-stdlib") && run.stderr.contains("--binary"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(root.path)/usr/local/lib/tact/tact"))
+    }
+
     @Test func installPutsBinaryModelUnitAndConfigurationInPlaceAndKeepsLocalEdits() throws {
         let root = try TemporaryDirectory(prefix: "tact-install")
         defer { root.remove() }
