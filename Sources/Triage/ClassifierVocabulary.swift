@@ -34,6 +34,20 @@ extension ClassifierVocabulary {
         ["<mood-\(sentiment.rawValue)>", asks ? "<asks>" : "<asks-nothing>"]
     }
 
+    /// The hash of every context feature `contextFeatures(sentiment:asks:)` can give, so
+    /// scoring a message does not split and hash the same few strings again.
+    static let contextHashes: [String: UInt64] = {
+        var hashes: [String: UInt64] = [:]
+        for sentiment in Sentiment.allCases {
+            for asks in [false, true] {
+                for feature in contextFeatures(sentiment: sentiment, asks: asks) {
+                    hashes[feature] = ClassifierTokenizer.featureHash(feature)
+                }
+            }
+        }
+        return hashes
+    }()
+
     /// The context features of a message as text, for training.
     static func contextFeatures(subject: String, text: String) -> [String] {
         let signals = Signals(subject: subject, text: text)

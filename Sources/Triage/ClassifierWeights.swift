@@ -142,45 +142,46 @@ struct ClassifierWeights: Sendable {
         var scores = [Double](repeating: 0, count: columns)
         var seen = [Bool](repeating: false, count: featureText.count)
         var matched: [Int32] = []
+        matched.reserveCapacity(64)
         var ruleSeen = [Bool](repeating: false, count: rules.count)
         // Whole-message context features count in the score but are not phrases to show.
         var contextCount = 0
+        // The loops write through buffer pointers: array subscripts in them checked uniqueness
+        // and bounds on every word, which cost more than the look-ups themselves.
+        let columns = self.columns
         logLikelihood.withUnsafeBufferPointer { weights in
-            for feature in context {
-                guard let row = table.row(ClassifierTokenizer.featureHash(feature)), !seen[Int(row)] else { continue }
-                seen[Int(row)] = true
-                matched.append(row)
-                for column in 0..<columns { scores[column] += weights[Int(row) * columns + column] }
-            }
-            contextCount = matched.count
-            for words in [subjectWords, textWords] {
-                var previous: UInt64? = nil
-                for index in words.indices {
-                    var key = words[index]
-                    if key == ClassifierTokenizer.sentenceBreak { continue }
-                    defer { previous = words[index] }
-                    for gram in 0..<3 {
-                        if gram == 1 {
-                            guard let previous else { continue }
-                            key = ClassifierTokenizer.bigramHash(previous, words[index])
-                        } else if gram == 2 {
-                            guard let mood = moodWords.row(words[index]) else { break }
-                            key = moodMarkers[Int(mood)]
-                        }
-                        guard let row = table.row(key), !seen[Int(row)] else { continue }
+            scores.withUnsafeMutableBufferPointer { scores in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    @inline(__always) func count(_ key: UInt64) {
+                        guard let row = table.row(key), !seen[Int(row)] else { return }
                         seen[Int(row)] = true
                         matched.append(row)
                         let base = Int(row) * columns
                         for column in 0..<columns { scores[column] += weights[base + column] }
                     }
-                    if let list = ruleStarts.row(words[index]) {
-                        for ruleIndex in ruleLists[Int(list)] where !ruleSeen[ruleIndex] {
-                            let rule = rules[ruleIndex]
-                            guard index + rule.words.count <= words.count,
-                                words[index..<(index + rule.words.count)].elementsEqual(rule.words)
-                            else { continue }
-                            ruleSeen[ruleIndex] = true
-                            scores[rule.column] += rule.weight
+                    for feature in context {
+                        count(ClassifierVocabulary.contextHashes[feature] ?? ClassifierTokenizer.featureHash(feature))
+                    }
+                    contextCount = matched.count
+                    for words in [subjectWords, textWords] {
+                        var previous: UInt64? = nil
+                        for index in words.indices {
+                            let word = words[index]
+                            if word == ClassifierTokenizer.sentenceBreak { continue }
+                            count(word)
+                            if let previous { count(ClassifierTokenizer.bigramHash(previous, word)) }
+                            if let mood = moodWords.row(word) { count(moodMarkers[Int(mood)]) }
+                            previous = word
+                            if let list = ruleStarts.row(word) {
+                                for ruleIndex in ruleLists[Int(list)] where !ruleSeen[ruleIndex] {
+                                    let ruleWords = rules[ruleIndex].words
+                                    guard index + ruleWords.count <= words.count,
+                                        words[index..<(index + ruleWords.count)].elementsEqual(ruleWords)
+                                    else { continue }
+                                    ruleSeen[ruleIndex] = true
+                                    scores[rules[ruleIndex].column] += rules[ruleIndex].weight
+                                }
+                            }
                         }
                     }
                 }
