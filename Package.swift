@@ -97,7 +97,7 @@ let tests: [Target] = [
     .testTarget(
         name: "MailParsingTests", dependencies: ["MailParsing", "TactTestSupport"], resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
-    .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing"], swiftSettings: swiftSettings),
+    .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing", "TactTestSupport"], swiftSettings: swiftSettings),
     // Corpus and fuzz regressions are read from the source tree (#filePath), not bundled.
     .testTarget(
         name: "CourtesyTests", dependencies: ["Courtesy"], exclude: ["Corpus", "FuzzRegressions"],

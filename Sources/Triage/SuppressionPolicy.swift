@@ -131,7 +131,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
     /// conventions), judged on the local part only: `jane@noreply.example` is a person.
     public static func isSystemSender(_ address: String) -> Bool {
         guard !address.isEmpty else { return false }
-        let local = address.split(separator: "@", maxSplits: 1).first.map(String.init)?.lowercased() ?? ""
+        let local = Self.localPart(address).lowercased()
         guard !local.isEmpty else { return false }
         return Self.systemLocalParts.contains(local) || local.hasSuffix("-request")
             || Self.systemPrefixes.contains { local.hasPrefix($0) }
@@ -153,13 +153,47 @@ public struct SuppressionPolicy: Sendable, Hashable {
 
     /// The out-of-office prefix `subject` starts with (compared lower-cased), or nil.
     public static func outOfOfficePrefix(_ subject: String) -> String? {
+        // Most subjects start with an ASCII letter no prefix starts with: that settles them
+        // without trimming, lower-casing and forty Unicode comparisons (this runs for every mail).
+        for byte in subject.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
+            if byte < 0x80, !Self.outOfOfficeFirstBytes.contains(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)) {
+                return nil
+            }
+            break
+        }
+        return Self.outOfOfficePrefixComparingCharacters(subject)
+    }
+
+    /// The ASCII bytes the prefixes start with (all lower-case).
+    private static let outOfOfficeFirstBytes = Set(Self.outOfOfficePrefixes.compactMap { $0.utf8.first })
+
+    /// `outOfOfficePrefix` by trimming, lower-casing and comparing every prefix.
+    static func outOfOfficePrefixComparingCharacters(_ subject: String) -> String? {
         let lower = subject.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         return Self.outOfOfficePrefixes.first { lower.hasPrefix($0) }
     }
 
+    /// The first non-empty part of `address` between "@" signs: the local part.
+    static func localPart(_ address: String) -> Substring {
+        Self.asciiParts(address, at: "@").first ?? ""
+    }
+
+    /// The last non-empty part of `address` between "@" signs: the domain.
+    static func domainPart(_ address: String) -> Substring {
+        Self.asciiParts(address, at: "@").last ?? ""
+    }
+
+    /// `text` split at `separator` without empty parts, as `split(separator:)` does, by bytes when
+    /// `text` is ASCII (no Character can then join the separator to a combining mark).
+    private static func asciiParts(_ text: String, at separator: Unicode.Scalar) -> [Substring] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: Character(separator)) }
+        return text.utf8.split(separator: UInt8(separator.value)).map { Substring($0) }
+    }
+
     private func neverAcknowledgeEntry(matching address: String) -> String? {
-        guard !address.isEmpty else { return nil }
-        let domain = address.split(separator: "@").last.map(String.init) ?? ""
+        guard !address.isEmpty, !self.neverAcknowledge.isEmpty else { return nil }
+        let domain = String(Self.domainPart(address))
         for entry in self.neverAcknowledge {
             let entry = entry.trimmingCharacters(in: .whitespaces).lowercased()
             if entry.isEmpty { continue }

@@ -1,0 +1,49 @@
+import TactTestSupport
+import Testing
+
+@testable import Triage
+
+/// Suppression runs for every mail, so its subject and address checks read bytes where they can.
+/// These tests hold the byte paths to the Character paths they replace, on generated input that
+/// mixes what bytes and Characters disagree on: case, Unicode white space, combining marks right
+/// after the first letter or an "@", and the prefixes themselves.
+@Suite struct SuppressionFastPathTests {
+    static let subjectPieces: [String] = SuppressionPolicy.outOfOfficePrefixes.map { String($0.prefix(9)) }
+        + SuppressionPolicy.outOfOfficePrefixes.map { $0.uppercased() }
+        + [
+            " ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{A0}", "\u{3000}", "\u{85}", "\u{1C}", "a", "A", "o", "O",
+            "r", "R", "v", "x", "X", "\u{301}", "\u{30A}", "é", "É", "e\u{301}", "Re: ", "[Ticket 5] ", "ooo", ":",
+            "Out", "of", "office", "自", "а", "İ", "ǅ", "🙂", "auto", "-reply", "matic reply",
+        ]
+
+    @Test func theOutOfOfficePrefixIsFoundAsByComparingCharacters() {
+        var random = SplitMix64(seed: 0x0FF1CE)
+        var found = 0
+        for _ in 0..<40_000 {
+            let subject = random.concatenation(of: Self.subjectPieces, count: 0...4)
+            let fast = SuppressionPolicy.outOfOfficePrefix(subject)
+            #expect(fast == SuppressionPolicy.outOfOfficePrefixComparingCharacters(subject), "\(subject.debugDescription)")
+            if fast != nil { found += 1 }
+        }
+        // The generated subjects hit the prefixes often enough for the comparison to mean something.
+        #expect(found > 2_000, "\(found)")
+        for prefix in SuppressionPolicy.outOfOfficePrefixes {
+            #expect(SuppressionPolicy.outOfOfficePrefix(" \t" + prefix.uppercased() + ": away") != nil, "\(prefix)")
+        }
+    }
+
+    static let addressPieces: [String] = [
+        "@", "@", "jane", "NoReply", "mailer-daemon", "owner-list", "bounces+x", "-request", "shop.example", ".", "é",
+        "\u{301}", "É", "x", "postmaster", "", "İ", "ß", " ",
+    ]
+
+    @Test func localAndDomainPartsAreThoseOfSplittingCharacters() {
+        var random = SplitMix64(seed: 0xADD7E55)
+        for _ in 0..<40_000 {
+            let address = random.concatenation(of: Self.addressPieces, count: 0...5)
+            let parts = address.split(separator: "@")
+            #expect(SuppressionPolicy.localPart(address) == (parts.first ?? ""), "\(address.debugDescription)")
+            #expect(SuppressionPolicy.domainPart(address) == (parts.last ?? ""), "\(address.debugDescription)")
+        }
+    }
+}
