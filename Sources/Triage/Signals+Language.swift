@@ -35,8 +35,10 @@ extension Signals {
     ]
 
     /// Writing systems that name their language on their own.
-    static func scriptLanguage(of scalar: Unicode.Scalar) -> String? {
-        switch scalar.value {
+    static func scriptLanguage(of scalar: Unicode.Scalar) -> String? { scriptLanguage(of: scalar.value) }
+
+    static func scriptLanguage(of value: UInt32) -> String? {
+        switch value {
         case 0x0400...0x04FF: return "ru"
         case 0x0370...0x03FF: return "el"
         case 0x0590...0x05FF: return "he"
@@ -71,21 +73,7 @@ extension Signals {
 
     /// `words` are the word hashes of `text` (sentence breaks are ignored).
     static func language(of text: String, words: [UInt64]) -> String {
-        var latin = 0
-        var scripts: [String: Int] = [:]
-        // Pure ASCII text is Latin; only other text needs its scalars read.
-        var copy = text
-        let ascii = copy.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
-        for scalar in ascii ? "".unicodeScalars : text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                if (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A { latin += 1 }
-            } else if let code = scriptLanguage(of: scalar) {
-                scripts[code, default: 0] += 1
-            } else if value < 0x250 {
-                latin += 1
-            }
-        }
+        let (ascii, latin, scripts) = scriptCounts(text)
         let nonLatin = scripts.values.reduce(0, +)
         if !ascii, nonLatin > latin {
             if scripts["ja", default: 0] > 0 { return "ja" }
@@ -94,12 +82,48 @@ extension Signals {
         var hits = [Int](repeating: 0, count: languageMarkers.count)
         let markerBits = markerBits
         for word in words {
-            guard let bits = markerBits.row(word) else { continue }
-            for index in hits.indices where bits & Int32(1 << index) != 0 { hits[index] += 1 }
+            guard var bits = markerBits.row(word) else { continue }
+            while bits != 0 {
+                hits[bits.trailingZeroBitCount] += 1
+                bits &= bits - 1
+            }
         }
         guard let best = hits.indices.max(by: { hits[$0] != hits[$1] ? hits[$0] < hits[$1] : $0 > $1 }),
             hits[best] >= 2, hits[best] > hits[0]
         else { return "en" }
         return languageMarkers[best].code
+    }
+
+    /// Whether `text` is pure ASCII, how many of its letters are Latin, and how many scalars of
+    /// each script that names its language it has. One pass over the UTF-8 bytes, decoding only
+    /// the non-ASCII scalars (iterating `unicodeScalars` was most of the language check).
+    static func scriptCounts(_ text: String) -> (ascii: Bool, latin: Int, scripts: [String: Int]) {
+        var ascii = true
+        var latin = 0
+        var scripts: [String: Int] = [:]
+        var copy = text
+        copy.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    if (lead | 0x20) >= 0x61 && (lead | 0x20) <= 0x7A { latin += 1 }
+                    index += 1
+                    continue
+                }
+                ascii = false
+                // A String's bytes are valid UTF-8: the lead byte says how many follow.
+                let length = lead < 0xE0 ? 2 : (lead < 0xF0 ? 3 : 4)
+                var value = UInt32(lead) & (length == 2 ? 0x1F : (length == 3 ? 0x0F : 0x07))
+                for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                index += length
+                if let code = scriptLanguage(of: value) {
+                    scripts[code, default: 0] += 1
+                } else if value < 0x250 {
+                    latin += 1
+                }
+            }
+        }
+        return (ascii, latin, scripts)
     }
 }
