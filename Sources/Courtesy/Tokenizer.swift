@@ -92,8 +92,12 @@ enum Tokenizer {
     ) {
         var index = range.lowerBound
         let end = range.upperBound
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(32)
+        // A normalised word is never longer than its bytes, so one scratch buffer the size of the
+        // range holds any word; writing into it directly skips the uniqueness and capacity checks
+        // an array append makes for every byte.
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, range.count))
+        defer { scratch.deallocate() }
+        var count = 0
         while index < end {
             let (kind, length) = classify(bytes, index, end)
             if kind == .stop { stop() }
@@ -102,7 +106,7 @@ enum Tokenizer {
                 continue
             }
             let start = index
-            buffer.removeAll(keepingCapacity: true)
+            count = 0
             var upper = 0
             var lower = 0
             var ascii = true
@@ -113,17 +117,20 @@ enum Tokenizer {
                     let byte = bytes[index]
                     if length == 1 {
                         if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
-                            buffer.append(keepCase ? byte : byte | 0x20)
+                            scratch[count] = keepCase ? byte : byte | 0x20
+                            count += 1
                             upper += 1
                         } else {
                             if byte >= UInt8(ascii: "a") { lower += 1 }
-                            buffer.append(byte)
+                            scratch[count] = byte
+                            count += 1
                         }
                         lastDigit = isDigit(byte)
                     } else {
                         ascii = false
                         lower += 1
-                        for offset in 0..<length { buffer.append(bytes[index + offset]) }
+                        for offset in 0..<length { scratch[count + offset] = bytes[index + offset] }
+                        count += length
                         lastDigit = false
                     }
                     index += length
@@ -131,10 +138,12 @@ enum Tokenizer {
                     // Inside a word only: a letter must follow.
                     let next = index + length
                     guard next < end, classify(bytes, next, end).0 == .word else { break }
-                    buffer.append(UInt8(ascii: "'"))
+                    scratch[count] = UInt8(ascii: "'")
+                    count += 1
                     index = next
                 } else if lastDigit && bytes[index] == UInt8(ascii: "%") {
-                    buffer.append(UInt8(ascii: "%"))
+                    scratch[count] = UInt8(ascii: "%")
+                    count += 1
                     index += 1
                     break
                 } else {
@@ -142,7 +151,7 @@ enum Tokenizer {
                 }
             }
             let capitals = ascii && upper >= 1 && lower == 0
-            buffer.withUnsafeBufferPointer { word(start, index, $0, ascii, capitals) }
+            word(start, index, UnsafeBufferPointer(start: scratch, count: count), ascii, capitals)
         }
     }
 

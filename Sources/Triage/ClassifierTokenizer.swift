@@ -28,62 +28,76 @@ enum ClassifierTokenizer {
         // text, so nothing is retained or allocated per word.
         var text = text
         return text.withUTF8 { bytes -> [UInt64] in
-            var hashes: [UInt64] = []
-            hashes.reserveCapacity(bytes.count / 4 + 1)
+            // The state is a local struct rather than variables a nested function captures: those
+            // are checked for exclusive access at run time on every word.
+            var run = HashRun()
+            run.hashes.reserveCapacity(bytes.count / 4 + 1)
             let count = bytes.count
             var index = 0
-            var hash = fnvOffset
-            var length = 0
-            var hasDigit = false
-            @inline(__always) func finish() {
-                if length > 0 { hashes.append(hasDigit ? numberHash : hash) }
-                hash = fnvOffset
-                length = 0
-                hasDigit = false
-            }
             while index < count {
                 var byte = bytes[index]
                 if byte < 0x80 {
                     if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
                     if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                        if byte <= 0x39 { hasDigit = true }
-                        hash = (hash ^ UInt64(byte)) &* fnvPrime
-                        length += 1
-                    } else if byte == 0x27, length > 0, index + 1 < count, isWordByte(bytes[index + 1]),
+                        if byte <= 0x39 { run.hasDigit = true }
+                        run.add(byte)
+                    } else if byte == 0x27, run.length > 0, index + 1 < count, isWordByte(bytes[index + 1]),
                         bytes[index + 1] < 0x80
                     {
                         // Apostrophe inside a word: dropped.
                     } else {
-                        finish()
+                        run.finish()
                         if sentenceBreaks && isSentenceEnd(byte) {
-                            hashes.append(sentenceBreak)
+                            run.hashes.append(sentenceBreak)
                         }
                     }
                     index += 1
                     continue
                 }
                 if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
-                    if length > 0, bytes[index + 1] == 0x80, bytes[index + 2] == 0x99, index + 3 < count,
+                    if run.length > 0, bytes[index + 1] == 0x80, bytes[index + 2] == 0x99, index + 3 < count,
                         isWordByte(bytes[index + 3]), bytes[index + 3] < 0x80
                     {
                         index += 3  // typographic apostrophe inside a word
                         continue
                     }
-                    finish()
+                    run.finish()
                     index += 3
                     continue
                 }
                 if byte == 0xC2, index + 1 < count, bytes[index + 1] < 0xC0 {
-                    finish()
+                    run.finish()
                     index += 2
                     continue
                 }
-                hash = (hash ^ UInt64(byte)) &* fnvPrime
-                length += 1
+                run.add(byte)
                 index += 1
             }
-            finish()
-            return hashes
+            run.finish()
+            return run.hashes
+        }
+    }
+
+    /// The word being hashed and the hashes of the words before it.
+    private struct HashRun {
+        var hashes: [UInt64] = []
+        var hash = ClassifierTokenizer.fnvOffset
+        var length = 0
+        var hasDigit = false
+        let numberHash = ClassifierTokenizer.numberHash
+
+        @inline(__always)
+        mutating func add(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* ClassifierTokenizer.fnvPrime
+            length += 1
+        }
+
+        @inline(__always)
+        mutating func finish() {
+            if length > 0 { hashes.append(hasDigit ? numberHash : hash) }
+            hash = ClassifierTokenizer.fnvOffset
+            length = 0
+            hasDigit = false
         }
     }
 

@@ -142,7 +142,6 @@ struct ClassifierWeights: Sendable {
         var scores = [Double](repeating: 0, count: columns)
         var seen = [Bool](repeating: false, count: featureText.count)
         var matched: [Int32] = []
-        matched.reserveCapacity(64)
         var ruleSeen = [Bool](repeating: false, count: rules.count)
         // Whole-message context features count in the score but are not phrases to show.
         var contextCount = 0
@@ -152,25 +151,22 @@ struct ClassifierWeights: Sendable {
         logLikelihood.withUnsafeBufferPointer { weights in
             scores.withUnsafeMutableBufferPointer { scores in
                 seen.withUnsafeMutableBufferPointer { seen in
-                    @inline(__always) func count(_ key: UInt64) {
-                        guard let row = table.row(key), !seen[Int(row)] else { return }
-                        seen[Int(row)] = true
-                        matched.append(row)
-                        let base = Int(row) * columns
-                        for column in 0..<columns { scores[column] += weights[base + column] }
-                    }
+                    // A local struct, not a closure over local variables: those are checked for
+                    // exclusive access at run time on every write, which cost more than the look-ups.
+                    var tally = Tally(table: table, columns: columns, weights: weights, scores: scores, seen: seen)
+                    tally.matched.reserveCapacity(context.count + 3 * (subjectWords.count + textWords.count))
                     for feature in context {
-                        count(ClassifierVocabulary.contextHashes[feature] ?? ClassifierTokenizer.featureHash(feature))
+                        tally.count(ClassifierVocabulary.contextHashes[feature] ?? ClassifierTokenizer.featureHash(feature))
                     }
-                    contextCount = matched.count
+                    contextCount = tally.matched.count
                     for words in [subjectWords, textWords] {
                         var previous: UInt64? = nil
                         for index in words.indices {
                             let word = words[index]
                             if word == ClassifierTokenizer.sentenceBreak { continue }
-                            count(word)
-                            if let previous { count(ClassifierTokenizer.bigramHash(previous, word)) }
-                            if let mood = moodWords.row(word) { count(moodMarkers[Int(mood)]) }
+                            tally.count(word)
+                            if let previous { tally.count(ClassifierTokenizer.bigramHash(previous, word)) }
+                            if let mood = moodWords.row(word) { tally.count(moodMarkers[Int(mood)]) }
                             previous = word
                             if let list = ruleStarts.row(word) {
                                 for ruleIndex in ruleLists[Int(list)] where !ruleSeen[ruleIndex] {
@@ -184,6 +180,7 @@ struct ClassifierWeights: Sendable {
                             }
                         }
                     }
+                    matched = tally.matched
                 }
             }
         }
@@ -235,6 +232,25 @@ struct ClassifierWeights: Sendable {
         return ScoredText(
             category: categories[best], confidence: nothingKnown ? 1 / Double(columns) : confidence,
             runnerUp: categories[second], evidence: evidence)
+    }
+
+    /// Adds each distinct feature's log-likelihoods to the scores, once.
+    private struct Tally {
+        let table: FeatureTable
+        let columns: Int
+        let weights: UnsafeBufferPointer<Double>
+        let scores: UnsafeMutableBufferPointer<Double>
+        let seen: UnsafeMutableBufferPointer<Bool>
+        var matched: [Int32] = []
+
+        @inline(__always)
+        mutating func count(_ key: UInt64) {
+            guard let row = table.row(key), !seen[Int(row)] else { return }
+            seen[Int(row)] = true
+            matched.append(row)
+            let base = Int(row) * columns
+            for column in 0..<columns { scores[column] += weights[base + column] }
+        }
     }
 
     /// The winner's share of a softened posterior. Naive Bayes treats every word as independent
