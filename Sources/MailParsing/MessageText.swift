@@ -84,29 +84,7 @@ public struct MessageText: Sendable, Hashable {
             result.append(line)
         }
         while result.last?.isEmpty == true { result.removeLast() }
-        return result.joinedByLineFeeds()
-    }
-}
-
-extension [Substring] {
-    /// `joined(separator: "\n")`, by copying each line's bytes into one new string: the generic
-    /// `joined` appends piece by piece, which cost more than splitting the text did.
-    func joinedByLineFeeds() -> String {
-        guard let first = self.first else { return "" }
-        guard self.count > 1 else { return String(first) }
-        let total = self.reduce(self.count - 1) { $0 + $1.utf8.count }
-        return String(unsafeUninitializedCapacity: total) { buffer in
-            var offset = 0
-            for (number, line) in self.enumerated() {
-                if number > 0 {
-                    buffer[offset] = 0x0A
-                    offset += 1
-                }
-                let rest = UnsafeMutableBufferPointer(rebasing: buffer[offset...])
-                offset += rest.initialize(from: line.utf8).1
-            }
-            return offset
-        }
+        return result.joined(separator: "\n")
     }
 }
 

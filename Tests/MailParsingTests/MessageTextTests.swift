@@ -222,23 +222,4 @@ import Testing
         #expect("".lineFeedLines() == [""])
         #expect("a\n\nb\n".lineFeedLines() == ["a", "", "b", ""])
     }
-
-    /// Joining lines by copying bytes gives `joined(separator: "\n")`'s string, for slices of
-    /// one text (as the split gives them) and of several.
-    @Test func joiningByLineFeedsIsJoined() {
-        let pieces = ["\n", "a", "Jane", " ", "é", "e\u{301}", "語", "\u{1F44D}\u{1F3FD}", "> quoted", "\t", "\r"]
-        var random = SplitMix64(seed: 6)
-        for _ in 0..<3_000 {
-            let text = random.concatenation(of: pieces, count: 0...14)
-            let lines = text.lineFeedLines().filter { _ in random.next() % 3 != 0 }
-            #expect(lines.joinedByLineFeeds() == lines.joined(separator: "\n"), "\(text.debugDescription)")
-            let other = random.concatenation(of: pieces, count: 0...4)
-            let mixed = lines + [other.dropFirst()]
-            let joined = mixed.joinedByLineFeeds()
-            #expect(joined == mixed.joined(separator: "\n"), "\(text.debugDescription)")
-            #expect(joined.utf8.elementsEqual(mixed.joined(separator: "\n").utf8))
-        }
-        #expect([Substring]().joinedByLineFeeds() == "")
-        #expect(["", ""].map { Substring($0) }.joinedByLineFeeds() == "\n")
-    }
 }
