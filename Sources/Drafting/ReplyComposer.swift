@@ -19,7 +19,7 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func isPlainAddress(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        let parts = AddressText.parts(address, at: "@", omittingEmpty: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), address.utf8.count <= 254 else { return false }
         // Controls, space, DEL and the specials that could start another address or a header.
         return address.unicodeScalars.allSatisfy { scalar in
@@ -135,7 +135,7 @@ public enum ReplyComposer {
 
     /// A new Message-ID in the mailbox's own domain.
     public static func newMessageID(domainOf address: String) -> String {
-        let domain = address.split(separator: "@").last.map(String.init) ?? "tact.invalid"
+        let domain = AddressText.parts(address, at: "@").last.map(String.init) ?? "tact.invalid"
         // 128 random bits in the UUID's lower-case form, written directly: `UUID().uuidString`
         // and lower-casing it cost more than the rest of the header.
         var generator = SystemRandomNumberGenerator()

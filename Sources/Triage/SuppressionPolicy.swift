@@ -131,7 +131,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
     /// conventions), judged on the local part only: `jane@noreply.example` is a person.
     public static func isSystemSender(_ address: String) -> Bool {
         guard !address.isEmpty else { return false }
-        let local = Self.localPart(address).lowercased()
+        let local = AddressText.localPart(address).lowercased()
         guard !local.isEmpty else { return false }
         return Self.systemLocalParts.contains(local) || local.hasSuffix("-request")
             || Self.systemPrefixes.contains { local.hasPrefix($0) }
@@ -174,26 +174,9 @@ public struct SuppressionPolicy: Sendable, Hashable {
         return Self.outOfOfficePrefixes.first { lower.hasPrefix($0) }
     }
 
-    /// The first non-empty part of `address` between "@" signs: the local part.
-    static func localPart(_ address: String) -> Substring {
-        Self.asciiParts(address, at: "@").first ?? ""
-    }
-
-    /// The last non-empty part of `address` between "@" signs: the domain.
-    static func domainPart(_ address: String) -> Substring {
-        Self.asciiParts(address, at: "@").last ?? ""
-    }
-
-    /// `text` split at `separator` without empty parts, as `split(separator:)` does, by bytes when
-    /// `text` is ASCII (no Character can then join the separator to a combining mark).
-    private static func asciiParts(_ text: String, at separator: Unicode.Scalar) -> [Substring] {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: Character(separator)) }
-        return text.utf8.split(separator: UInt8(separator.value)).map { Substring($0) }
-    }
-
     private func neverAcknowledgeEntry(matching address: String) -> String? {
         guard !address.isEmpty, !self.neverAcknowledge.isEmpty else { return nil }
-        let domain = String(Self.domainPart(address))
+        let domain = String(AddressText.domainPart(address))
         for entry in self.neverAcknowledge {
             let entry = entry.trimmingCharacters(in: .whitespaces).lowercased()
             if entry.isEmpty { continue }
