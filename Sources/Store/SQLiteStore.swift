@@ -676,24 +676,41 @@ public final class SQLiteStore: MessageStore {
         }
         guard let db = self.currentBatch else { return try self.pool.read(fullCount) }
         let thread = pthread_self()
-        let lastRowID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM message")) ?? 0
         let known = self.batches.lock.withLock { self.batches.windows[thread]?[mailbox] }
-        let count: Int
-        if let known, lastRowID >= known.lastRowID {
-            // The rows between the two window starts (old or new; the start moves either way, as
-            // each message of a batch brings its own clock), and the rows recorded since the last
-            // count. NOT INDEXED: a rowid range over the new rows, not the window's index range.
-            let between = try Int.fetchOne(
+        var lastRowID: Int64
+        var count: Int
+        if let known {
+            // One statement for the three numbers (each statement cost more in binding, stepping
+            // and reading through GRDB than SQLite's work): the newest row, the rows between the
+            // two window starts (old or new; the start moves either way, as each message of a
+            // batch brings its own clock), and the rows recorded since the last count. NOT
+            // INDEXED: a rowid range over the new rows, not the window's index range.
+            let row = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ? AND recorded_at < ?"),
-                arguments: [mailbox, drafted, min(known.since, since), max(known.since, since)]) ?? 0
-            let added = try Int.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ? AND mailbox = ? AND outcome = ? AND recorded_at >= ?"),
-                arguments: [known.lastRowID, mailbox, drafted, known.since]) ?? 0
+                    sql: """
+                        SELECT (SELECT MAX(id) FROM message),
+                            (SELECT COUNT(*) FROM message WHERE mailbox = ?1 AND outcome = ?2 AND recorded_at >= ?3
+                                AND recorded_at < ?4),
+                            (SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ?5 AND mailbox = ?1 AND outcome = ?2
+                                AND recorded_at >= ?6)
+                        """),
+                arguments: [mailbox, drafted, min(known.since, since), max(known.since, since), known.lastRowID, known.since])
+            // MAX(id) is NULL in an empty table: read as optionals.
+            lastRowID = row.flatMap { $0[0] as Int64? } ?? 0
+            let between = row.flatMap { $0[1] as Int? } ?? 0
+            let added = row.flatMap { $0[2] as Int? } ?? 0
             count = known.count + (since < known.since ? between : -between) + added
+            if lastRowID < known.lastRowID { count = try fullCount(db) }
         } else {
-            count = try fullCount(db)
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT (SELECT MAX(id) FROM message),
+                            (SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?)
+                        """),
+                arguments: [mailbox, drafted, since])
+            lastRowID = row.flatMap { $0[0] as Int64? } ?? 0
+            count = row.flatMap { $0[1] as Int? } ?? 0
         }
         self.batches.lock.withLock {
             self.batches.windows[thread, default: [:]][mailbox] = AcknowledgementWindow(
