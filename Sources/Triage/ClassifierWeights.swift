@@ -18,22 +18,40 @@ struct ScoredText: Sendable {
 /// A fixed-size open-addressing table from feature hash to row. Feature hashes are already
 /// well mixed, so the low bits index directly; this is several times faster than a
 /// `Dictionary` with SipHash, and scoring does one lookup per word and word pair.
-struct FeatureTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+// Unchecked: the slots are written only while the table is built, then only read.
+struct FeatureTable: @unchecked Sendable {
+    /// A slot: the key (0 when free) and its row, side by side so a probe reads one cache line.
+    private struct Slot {
+        var key: UInt64
+        var value: Int32
+    }
+
+    /// Owns the slots; the table keeps its own copy of the pointer so a look-up is a plain load
+    /// (array subscripts cost a bounds check and a buffer load on each of the dozen look-ups per
+    /// word that classification makes).
+    private final class Storage {
+        let slots: UnsafeMutablePointer<Slot>
+        init(capacity: Int) {
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: Slot(key: 0, value: -1), count: capacity)
+        }
+        deinit { slots.deallocate() }
+    }
+
+    private let storage: Storage
+    private let slots: UnsafeMutablePointer<Slot>
     private let mask: Int
 
     init(_ entries: [(UInt64, Int32)]) {
         var capacity = 16
         while capacity < entries.count * 2 + 1 { capacity <<= 1 }
-        keys = [UInt64](repeating: 0, count: capacity)
-        values = [Int32](repeating: -1, count: capacity)
+        storage = Storage(capacity: capacity)
+        slots = storage.slots
         mask = capacity - 1
         for (key, value) in entries where key != 0 {
             var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
-            while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
-            keys[slot] = key
-            values[slot] = value
+            while slots[slot].key != 0 && slots[slot].key != key { slot = (slot + 1) & mask }
+            slots[slot] = Slot(key: key, value: value)
         }
     }
 
@@ -41,9 +59,9 @@ struct FeatureTable: Sendable {
     func row(_ key: UInt64) -> Int32? {
         var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
         while true {
-            let found = keys[slot]
-            if found == key { return values[slot] }
-            if found == 0 { return nil }
+            let found = slots[slot]
+            if found.key == key { return found.value }
+            if found.key == 0 { return nil }
             slot = (slot + 1) & mask
         }
     }
