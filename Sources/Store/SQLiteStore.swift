@@ -362,22 +362,18 @@ public final class SQLiteStore: MessageStore {
     }
 
     /// Inserts the message row (its audit row is the caller's), unless (mailbox, UIDVALIDITY, UID)
-    /// is recorded already: then it returns the existing row and `inserted` false. Cached
-    /// statements: this runs for every message, and preparing them each time cost more than
-    /// running them.
+    /// is recorded already: then it returns the existing row and `inserted` false. One statement
+    /// in the usual case: the insert itself tells whether the row was there (the UNIQUE
+    /// constraint), so no look-up runs before it. Cached statements: this runs for every message,
+    /// and preparing them each time cost more than running them.
     static func insertMessage(_ message: IncomingMessage, _ db: Database) throws -> (row: Int64, inserted: Bool) {
-        if let existing = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
-            arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
-        {
-            return (existing, false)
-        }
         let now = Date().timeIntervalSince1970
         try db.cachedStatement(
             sql: """
                 INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
                                      outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
                 """
         ).execute(
             arguments: [
@@ -388,7 +384,15 @@ public final class SQLiteStore: MessageStore {
                 message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
                 message.customerText, now,
             ])
-        return (db.lastInsertedRowID, true)
+        if db.changesCount == 1 { return (db.lastInsertedRowID, true) }
+        guard let existing = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
+            arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
+        else {
+            // Only the (mailbox, UIDVALIDITY, UID) conflict skips the insert, so this cannot happen.
+            throw StoreError(.notFound, "message \(message.mailbox)/\(message.uidValidity)/\(message.uid) was neither inserted nor found")
+        }
+        return (existing, false)
     }
 
     public func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool {
