@@ -411,8 +411,15 @@ public final class SQLiteStore: MessageStore {
 
     public func messages(withMessageID messageID: String) throws -> [StoredMessage] {
         try self.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id"), arguments: [messageID])
-                .map(Self.message(from:))
+            // Asked for every message, and nearly always about a Message-ID never seen: an
+            // existence check first, because reading `SELECT *` rows through GRDB costs its column
+            // layout (~20 k instructions) even when no row comes back.
+            guard try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM message WHERE message_id = ?)"), arguments: [messageID]
+            ) == true else { return [] }
+            return try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id"), arguments: [messageID]
+            ).map(Self.message(from:))
         }
     }
 
@@ -628,16 +635,19 @@ public final class SQLiteStore: MessageStore {
         guard !ids.isEmpty else { return nil }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         return try self.read { db in
-            try Row.fetchOne(
+            // The row's id first: most mail starts no thread we know, and reading a `SELECT *` row
+            // through GRDB costs its column layout even when none comes back.
+            guard let id = try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
-                    SELECT * FROM message WHERE id = (
-                        SELECT MIN(id) FROM (
-                            SELECT id FROM message WHERE message_id IN (\(marks))
-                            UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks))))
+                    SELECT MIN(id) FROM (
+                        SELECT id FROM message WHERE message_id IN (\(marks))
+                        UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks)))
                     """),
-                arguments: StatementArguments(Array(ids) + Array(ids))
-            ).map(Self.message(from:))
+                arguments: StatementArguments(Array(ids) + Array(ids)))
+            else { return nil }
+            return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM message WHERE id = ?"), arguments: [id])
+                .map(Self.message(from:))
         }
     }
 
@@ -1022,9 +1032,15 @@ extension SQLiteStore {
 
     public func bouncedAddress(_ address: String) throws -> BouncedAddress? {
         try self.read { db in
-            // Asked for every message: a cached statement (preparing it cost more than running it).
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM bounced_address WHERE address = ?"), arguments: [address.lowercased()]
+            // Asked for every message: cached statements (preparing them cost more than running
+            // them), and an existence check first (reading a `SELECT *` row through GRDB costs its
+            // column layout even when none comes back, and nearly every sender never bounced).
+            let key = address.lowercased()
+            guard try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM bounced_address WHERE address = ?)"), arguments: [key]
+            ) == true else { return nil }
+            return try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM bounced_address WHERE address = ?"), arguments: [key]
             ).map { row in
                 BouncedAddress(
                     address: row["address"], draftID: row["draft_id"], sentAt: Date(timeIntervalSince1970: row["sent_at"]),
