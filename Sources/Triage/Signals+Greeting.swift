@@ -39,8 +39,15 @@ extension Signals {
     /// Whether the customer asked how we are, in any common wording. `words` carries sentence
     /// breaks, so "How are you going to fix this?" is told from "How are you? Going…".
     static func asksHowAreYou(words: [UInt64]) -> Bool {
+        asksHowAreYou(words: words, info: signalWords.indices(words))
+    }
+
+    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
+    static func asksHowAreYou(words: [UInt64], info: [Int32]) -> Bool {
+        let entries = signalWords.entries
         var found = false
-        howAreYouPhrases.forEachMatch(in: words) { phrase, position in
+        howAreYouPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].howAreYou.started }) {
+            phrase, position in
             if !found && isGreeting(howAreYouPhrases.phrases[phrase], words: words, at: position) { found = true }
         }
         return found

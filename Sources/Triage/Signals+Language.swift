@@ -57,14 +57,14 @@ extension Signals {
     /// words. Too little text to tell counts as English, the language of the shipped templates,
     /// so a bare "Thanks!" is not made uncertain.
     /// Marker word hash → bit set of the languages (indices into `languageMarkers`) it marks.
-    private static let markerBits: FeatureTable = {
+    static let markerBitsByWord: [UInt64: Int32] = {
         var bits: [UInt64: Int32] = [:]
         for (index, language) in languageMarkers.enumerated() {
             for word in language.words {
                 for hash in ClassifierTokenizer.wordHashes(word) { bits[hash, default: 0] |= Int32(1 << index) }
             }
         }
-        return FeatureTable(bits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return bits
     }()
 
     static func language(of text: String) -> String {
@@ -73,6 +73,11 @@ extension Signals {
 
     /// `words` are the word hashes of `text` (sentence breaks are ignored).
     static func language(of text: String, words: [UInt64]) -> String {
+        language(of: text, words: words, info: signalWords.indices(words))
+    }
+
+    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
+    static func language(of text: String, words: [UInt64], info: [Int32]) -> String {
         let (ascii, latin, scripts) = scriptCounts(text)
         let nonLatin = scripts.values.reduce(0, +)
         if !ascii, nonLatin > latin {
@@ -80,9 +85,9 @@ extension Signals {
             return scripts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
         }
         var hits = [Int](repeating: 0, count: languageMarkers.count)
-        let markerBits = markerBits
-        for word in words {
-            guard var bits = markerBits.row(word) else { continue }
+        let entries = signalWords.entries
+        for entry in info where entry >= 0 {
+            var bits = entries[Int(entry)].languages
             while bits != 0 {
                 hits[bits.trailingZeroBitCount] += 1
                 bits &= bits - 1

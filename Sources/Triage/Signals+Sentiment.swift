@@ -65,10 +65,11 @@ extension Signals {
     ]
 
     /// Words that turn the polarity of the next few words ("not happy", "never helpful").
-    static let negators = WordWeights(Set([
+    static let negatorWords: Set<String> = [
         "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot",
         "wont", "wouldnt", "hardly", "nothing", "without", "nor", "neither",
-    ]))
+    ]
+    static let negators = WordWeights(negatorWords)
 
     static let positiveTable = WordWeights(positiveWords)
     static let negativeTable = WordWeights(negativeWords)
@@ -80,28 +81,34 @@ extension Signals {
     /// Negative, neutral or positive from a weighted word list with negation, with loud typing
     /// amplifying the mood: enthusiasm when the words are positive, anger otherwise.
     static func sentiment(words: [UInt64], intensity: Int, hasQuestion: Bool) -> Sentiment {
+        sentiment(words: words, info: signalWords.indices(words), intensity: intensity, hasQuestion: hasQuestion)
+    }
+
+    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
+    static func sentiment(words: [UInt64], info: [Int32], intensity: Int, hasQuestion: Bool) -> Sentiment {
+        // Globals read once: each access of a lazy static costs a check in the loop.
+        let entries = signalWords.entries
+        let politeClosings = politeClosings
         var formula = [Bool](repeating: false, count: words.count)
-        politeClosings.forEachMatch(in: words) { phrase, position in
+        politeClosings.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite.started }) {
+            phrase, position in
             for offset in 0..<politeClosings.phrases[phrase].count { formula[position + offset] = true }
         }
         var positive = 0.0
         var negative = 0.0
         var sinceNegator = Int.max
-        // Globals read once: each access of a lazy static costs a check in the loop.
-        let negators = negators
-        let positiveTable = positiveTable
-        let negativeTable = negativeTable
-        for (index, word) in words.enumerated() {
-            if word == ClassifierTokenizer.sentenceBreak {
+        for index in words.indices {
+            if words[index] == ClassifierTokenizer.sentenceBreak {
                 sinceNegator = Int.max
                 continue
             }
+            let entry = info[index] < 0 ? nil : entries[Int(info[index])]
             let negated = sinceNegator <= 3
-            if negators.contains(word) { sinceNegator = 0 } else if sinceNegator < Int.max { sinceNegator += 1 }
+            if entry?.negator == true { sinceNegator = 0 } else if sinceNegator < Int.max { sinceNegator += 1 }
             if formula[index] { continue }
-            if let weight = positiveTable.weight(word) {
+            if let weight = entry?.positive {
                 if negated { negative += weight } else { positive += weight }
-            } else if let weight = negativeTable.weight(word) {
+            } else if let weight = entry?.negative {
                 // "not bad" is faint praise at most: it only cancels.
                 if !negated { negative += weight }
             }

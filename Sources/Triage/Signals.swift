@@ -55,17 +55,33 @@ public struct Signals: Codable, Equatable, Sendable {
         let whole = subject.isEmpty ? text : subject + "\n" + text
         let words = subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords
         let (intensity, hasQuestion) = Self.scanTyping(whole)
+        let info = Self.signalWords.indices(words)
         self.init(
-            sentiment: Self.sentiment(words: words, intensity: intensity, hasQuestion: hasQuestion),
-            urgency: Self.urgency(words: words, intensity: intensity),
-            asksHowAreYou: Self.asksHowAreYou(words: words),
+            sentiment: Self.sentiment(words: words, info: info, intensity: intensity, hasQuestion: hasQuestion),
+            urgency: Self.urgency(words: words, info: info, intensity: intensity),
+            asksHowAreYou: Self.asksHowAreYou(words: words, info: info),
             orderNumbers: Self.orderNumbers(in: whole),
-            language: Self.language(of: whole, words: words))
+            language: Self.language(of: whole, words: words, info: info))
     }
+
+    /// Every word list the signals read, as one table (see `SignalWords`).
+    static let signalWords = SignalWords(
+        negators: negatorWords.map(ClassifierTokenizer.normalizedWordHash),
+        positive: Dictionary(uniqueKeysWithValues: positiveWords.map { (ClassifierTokenizer.normalizedWordHash($0.key), $0.value) }),
+        negative: Dictionary(uniqueKeysWithValues: negativeWords.map { (ClassifierTokenizer.normalizedWordHash($0.key), $0.value) }),
+        phrases: [
+            (politeClosings, \.polite), (calmPhrases, \.calm), (urgentPhrases, \.urgent), (howAreYouPhrases, \.howAreYou),
+        ],
+        languages: markerBitsByWord)
 
     enum CodingKeys: String, CodingKey {
         case sentiment, urgency, language
         case asksHowAreYou = "asks_how_are_you"
         case orderNumbers = "order_numbers"
     }
+}
+
+extension Int32 {
+    /// A `SignalWords` start list as an optional: -1 means no phrase starts with the word.
+    var started: Int32? { self < 0 ? nil : self }
 }

@@ -41,10 +41,21 @@ struct PhraseMatcher: Sendable {
 
     init(_ phrases: [String]) { self.init(phrases.map { ($0, 1.0) }) }
 
+    /// The phrases (a list index) that start with `word`, if any.
+    func startList(_ word: UInt64) -> Int32? { starts.row(word) }
+
     /// Calls `body` with the phrase index and the position of every phrase found in `words`.
     func forEachMatch(in words: [UInt64], _ body: (_ phrase: Int, _ position: Int) -> Void) {
+        forEachMatch(in: words, startList: { starts.row(words[$0]) }, body)
+    }
+
+    /// `forEachMatch(in:_:)` with each position's start list already looked up (`SignalWords`).
+    @inline(__always)
+    func forEachMatch(
+        in words: [UInt64], startList: (_ position: Int) -> Int32?, _ body: (_ phrase: Int, _ position: Int) -> Void
+    ) {
         for position in words.indices {
-            guard let list = starts.row(words[position]) else { continue }
+            guard let list = startList(position) else { continue }
             for phrase in lists[Int(list)] {
                 let candidate = phrases[phrase]
                 guard position + candidate.count <= words.count else { continue }
@@ -56,5 +67,48 @@ struct PhraseMatcher: Sendable {
                 if equal { body(phrase, position) }
             }
         }
+    }
+}
+
+/// Everything the signals look up for one word, found with one look-up per word instead of one
+/// per list (the signals read eight lists for every word of every mail).
+struct SignalWords: Sendable {
+    struct Entry: Sendable {
+        var negator = false
+        var positive: Double?
+        var negative: Double?
+        var polite: Int32 = -1
+        var calm: Int32 = -1
+        var urgent: Int32 = -1
+        var howAreYou: Int32 = -1
+        var languages: Int32 = 0
+    }
+
+    let entries: [Entry]
+    private let table: FeatureTable
+
+    /// Built from the same lists the signals define, so the two can never disagree.
+    init(
+        negators: [UInt64], positive: [UInt64: Double], negative: [UInt64: Double],
+        phrases: [(matcher: PhraseMatcher, field: WritableKeyPath<Entry, Int32>)], languages: [UInt64: Int32]
+    ) {
+        var byWord: [UInt64: Entry] = [:]
+        for word in negators { byWord[word, default: Entry()].negator = true }
+        for (word, weight) in positive { byWord[word, default: Entry()].positive = weight }
+        for (word, weight) in negative { byWord[word, default: Entry()].negative = weight }
+        for (word, bits) in languages { byWord[word, default: Entry()].languages = bits }
+        for (matcher, field) in phrases {
+            for phrase in matcher.phrases where !phrase.isEmpty {
+                byWord[phrase[0], default: Entry()][keyPath: field] = matcher.startList(phrase[0])!
+            }
+        }
+        let sorted = byWord.sorted { $0.key < $1.key }
+        entries = sorted.map(\.value)
+        table = FeatureTable(sorted.enumerated().map { ($1.key, Int32($0)) })
+    }
+
+    /// Each word's entry index, or -1 (unknown words and sentence breaks).
+    func indices(_ words: [UInt64]) -> [Int32] {
+        words.map { table.row($0) ?? -1 }
     }
 }

@@ -34,3 +34,36 @@ import Testing
         }
     }
 }
+
+/// The signals look each word up once, in `SignalWords`; its entries must say what each separate
+/// list says, for every word of every list and for words of none.
+@Suite struct SignalWordsTests {
+    @Test func eachEntryIsWhatTheSeparateListsSay() {
+        let lists: [[String]] = [
+            Array(Signals.negatorWords), Array(Signals.positiveWords.keys), Array(Signals.negativeWords.keys),
+            Signals.languageMarkers.flatMap { Array($0.words) },
+            ["how", "hope", "trust", "thanks", "thank", "no", "not", "urgent", "asap", "right", "whenever", "at", "order",
+             "parcel", "refund", "hello", "the", "und", "merci", "zzz", "", "<number>"],
+        ]
+        let words = Set(lists.flatMap { $0 }.flatMap { ClassifierTokenizer.wordHashes($0) }
+            + [Signals.politeClosings, Signals.calmPhrases, Signals.urgentPhrases, Signals.howAreYouPhrases]
+                .flatMap { $0.phrases.flatMap { $0 } })
+        #expect(words.count > 300)
+        let indices = Signals.signalWords.indices(Array(words) + [ClassifierTokenizer.sentenceBreak])
+        #expect(indices.last == -1, "a sentence break is no word")
+        var found = 0
+        for (word, index) in zip(Array(words), indices) {
+            let entry = index < 0 ? SignalWords.Entry() : Signals.signalWords.entries[Int(index)]
+            if index >= 0 { found += 1 }
+            #expect(entry.negator == Signals.negators.contains(word))
+            #expect(entry.positive == Signals.positiveTable.weight(word))
+            #expect(entry.negative == Signals.negativeTable.weight(word))
+            #expect(entry.polite.started == Signals.politeClosings.startList(word))
+            #expect(entry.calm.started == Signals.calmPhrases.startList(word))
+            #expect(entry.urgent.started == Signals.urgentPhrases.startList(word))
+            #expect(entry.howAreYou.started == Signals.howAreYouPhrases.startList(word))
+            #expect(entry.languages == Signals.markerBitsByWord[word] ?? 0)
+        }
+        #expect(found > 250, "\(found)")
+    }
+}
