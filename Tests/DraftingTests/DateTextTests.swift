@@ -33,6 +33,25 @@ import Testing
         #expect(checked > 2000)
     }
 
+    /// The Date header's fields are computed by arithmetic: the same text as the formatter over
+    /// centuries (leap years, 1900 and 2100 that are not, 2000 that is), on whole and fractional
+    /// seconds, before 1970 as well as after.
+    @Test func theDateHeaderMatchesDateFormatterOverCenturies() {
+        let utc = TimeZone(identifier: "UTC")!
+        var state: UInt64 = 0x5EED
+        var dates: [Double] = [0, -1, -0.5, 86_399.999, 951_782_400, 951_868_800, 4_107_542_400, 4_107_456_000, -2_203_891_200,
+            -12_212_553_600, 253_402_300_799, 1_795_511_103.75]
+        for _ in 0..<4_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            dates.append(Double(Int64(bitPattern: state >> 1) % 265_000_000_000) - 12_000_000_000 + Double(state % 1000) / 1000)
+        }
+        for seconds in dates {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(DateText.rfc5322(date) == formatted(date, "EEE, dd MMM yyyy HH:mm:ss '+0000'", utc, locale: "en_US_POSIX"),
+                "\(seconds)")
+        }
+    }
+
     @Test func knownValues() {
         // Tuesday 24 November 2026, 09:05:03 UTC.
         let date = Date(timeIntervalSince1970: 1_795_511_103)
