@@ -189,7 +189,7 @@ public enum ReplyComposer {
 
     static func encodeAddress(_ address: MailAddress) -> String {
         guard let name = address.name else { return address.address }
-        if name.unicodeScalars.allSatisfy({ $0.isASCII }) && !name.contains("=?") {
+        if Self.isPlainASCII(name) {
             let escaped = name.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") })
                 ? name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") : name
             return "\"\(escaped)\" <\(address.address)>"
@@ -197,9 +197,20 @@ public enum ReplyComposer {
         return "\(self.encodedWords(name)) <\(address.address)>"
     }
 
+    /// ASCII without "=?" (which would read as the start of an encoded word), checked on bytes:
+    /// Foundation's `contains` went through CFString for every reply's names and subject.
+    static func isPlainASCII(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 || (previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) { return false }
+            previous = byte
+        }
+        return true
+    }
+
     /// Unstructured text (a subject): as is when printable ASCII, else RFC 2047 encoded words.
     static func encodeText(_ text: String) -> String {
-        if text.unicodeScalars.allSatisfy({ $0.isASCII }) && !text.contains("=?") { return text }
+        if Self.isPlainASCII(text) { return text }
         return self.encodedWords(text)
     }
 

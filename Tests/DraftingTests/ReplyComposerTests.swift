@@ -132,3 +132,26 @@ func parseWithPython(_ message: Data) throws -> (headers: [String: [String]], bo
         #expect(digits == Set("0123456789abcdef-"))
     }
 }
+
+/// Names and subjects go out as they are only when they are ASCII and hold no "=?" (a reader
+/// would take it for the start of an encoded word); that check reads bytes.
+@Suite struct PlainHeaderTextTests {
+    @Test func plainASCIIIsWhatScalarsAndFoundationSay() {
+        let pieces = ["=", "?", "=?", "?=", "a", "Order ", "é", "\u{301}", "\r\n", "\"", "\\", " ", "日", "=\u{301}?"]
+        var random = SplitMix64(seed: 0x2047)
+        for _ in 0..<20_000 {
+            let text = random.concatenation(of: pieces, count: 0...6)
+            #expect(ReplyComposer.isPlainASCII(text) == (text.unicodeScalars.allSatisfy(\.isASCII) && !text.contains("=?")),
+                "\(text.debugDescription)")
+        }
+    }
+
+    @Test func aSubjectOrNameWithAnEncodedWordMarkerIsEncoded() throws {
+        #expect(ReplyComposer.encodeText("Order 12 =?x") != "Order 12 =?x")
+        #expect(ReplyComposer.encodeText("Order 12 = ?x") == "Order 12 = ?x")
+        let address = try MailAddress(name: "Jane =?Doe", address: "jane@example.org")
+        #expect(!ReplyComposer.encodeAddress(address).hasPrefix("\"Jane =?Doe\""))
+        #expect(ReplyComposer.encodeAddress(try MailAddress(name: "Jane Doe", address: "jane@example.org"))
+            == "\"Jane Doe\" <jane@example.org>")
+    }
+}
