@@ -67,7 +67,18 @@ public struct DraftContext: Sendable {
     /// The subject of the reply: the customer's subject with exactly one "Re: " in front, however
     /// many "Re:"/"RE:"/"Aw:"/"Fwd:"-style prefixes their client stacked up.
     public static func replySubject(for subject: String) -> String {
-        var rest = subject.trimmingScalars(ScalarClass.whitespace)
+        let rest = subject.trimmingScalars(ScalarClass.whitespace)
+        // Every prefix starts with an a, r or s (or its capital): a subject starting with any other
+        // ASCII byte has none, and needs no lower-casing of its head per prefix (every draft asks).
+        if let first = rest.utf8.first, first < 0x80, !Self.prefixInitials.contains(first | 0x20) { return "Re: \(rest)" }
+        return Self.replySubjectStrippingPrefixes(rest)
+    }
+
+    private static let prefixInitials: Set<UInt8> = [UInt8(ascii: "a"), UInt8(ascii: "r"), UInt8(ascii: "s")]
+
+    /// `replySubject` without the first-byte shortcut: strips the prefixes one by one.
+    static func replySubjectStrippingPrefixes(_ trimmed: String) -> String {
+        var rest = trimmed.trimmingScalars(ScalarClass.whitespace)
         let prefixes = ["re:", "aw:", "sv:", "antw:", "réf:", "ref:", "r:"]
         var stripped = true
         while stripped {

@@ -1,4 +1,6 @@
 import Foundation
+import MailParsing
+import TactTestSupport
 import Testing
 
 @testable import Drafting
@@ -194,6 +196,20 @@ let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     @Test(arguments: ["Re: Re: Hello", "RE: AW: Hello", "Re[2]: Hello", "  re:Hello", "Hello"])
     func theReplySubjectHasExactlyOneRe(_ subject: String) {
         #expect(DraftContext.replySubject(for: subject) == "Re: Hello")
+    }
+
+    /// The first-byte shortcut gives what stripping the prefixes one by one gives, on subjects
+    /// made of prefixes in any case, "Re[2]:" forms, white space, combining marks and other words.
+    @Test func theShortcutReplySubjectIsTheStrippedOne() {
+        let pieces = ["Re:", "RE: ", "aw:", "Sv: ", "ANTW:", "réf:", "Ref:", "r:", "R:", "Re[2]:", "re (3):", " ", "\t",
+            "Refund", "Order 5", "Sale", "Aw", "\u{301}", "É", "ß", "「", "x", "", "\u{A0}"]
+        var random = SplitMix64(seed: 0x5EB7)
+        for _ in 0..<20_000 {
+            let subject = random.concatenation(of: pieces, count: 0...5)
+            #expect(DraftContext.replySubject(for: subject)
+                == DraftContext.replySubjectStrippingPrefixes(subject.trimmingScalars(ScalarClass.whitespace)),
+                "\(subject.debugDescription)")
+        }
     }
 
     @Test func anEmptySubjectStillGetsAReadableOne() {
