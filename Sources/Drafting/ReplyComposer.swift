@@ -19,6 +19,35 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func isPlainAddress(_ address: String) -> Bool {
+        // Every reply's two addresses: an ASCII address (nearly all) is checked on its bytes, where
+        // Foundation's `contains` and `hasPrefix` went through CFString for each dot rule.
+        guard address.utf8.allSatisfy({ $0 < 0x80 }) else { return Self.isPlainAddressComparingCharacters(address) }
+        var at: Int?
+        var previous: UInt8 = 0
+        for (offset, byte) in address.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+                UInt8(ascii: "]"), UInt8(ascii: "\\"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
+                UInt8(ascii: "\""):
+                return false
+            case UInt8(ascii: "@"):
+                guard at == nil else { return false }
+                at = offset
+            case UInt8(ascii: "."):
+                // No dot first in the domain, and never two in a row there.
+                if let at, offset == at + 1 || previous == UInt8(ascii: ".") { return false }
+            default:
+                guard byte > 0x20, byte != 0x7F else { return false }
+            }
+            previous = byte
+        }
+        guard let at, at > 0, address.utf8.count <= 254, previous != UInt8(ascii: ".") else { return false }
+        return address.utf8.dropFirst(at + 1).contains(UInt8(ascii: "."))
+    }
+
+    /// `isPlainAddress` by splitting Characters and Foundation's searches (for non-ASCII addresses,
+    /// and as the reference the byte way is tested against).
+    static func isPlainAddressComparingCharacters(_ address: String) -> Bool {
         let parts = AddressText.parts(address, at: "@", omittingEmpty: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), address.utf8.count <= 254 else { return false }
         // Controls, space, DEL and the specials that could start another address or a header.

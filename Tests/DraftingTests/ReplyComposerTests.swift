@@ -146,6 +146,25 @@ func parseWithPython(_ message: Data) throws -> (headers: [String: [String]], bo
         }
     }
 
+    @Test func anAddressIsPlainAsTheCharacterWaySays() {
+        // Mostly good pieces, so that plenty of addresses pass, and every kind of bad one.
+        let local = ["jane", "jane", "j.doe", "j.doe", "+tag", "-", "x", "é", " ", "<", "\"", "..", "@", "\\", "(", ""]
+        let domain = ["example", "example.", ".org", ".org", "shop-", "x1", "x1.", "é", ".\u{301}", "..", ".", " ", "\u{7F}",
+            "@", ":", "[", ",", "\t"]
+        var random = SplitMix64(seed: 0xADD5)
+        var plain = 0
+        for _ in 0..<40_000 {
+            let address = random.concatenation(of: local, count: 0...2) + "@" + random.concatenation(of: domain, count: 1...3)
+            let fast = MailAddress.isPlainAddress(address)
+            #expect(fast == MailAddress.isPlainAddressComparingCharacters(address), "\(address.debugDescription)")
+            if fast { plain += 1 }
+        }
+        #expect(plain > 400, "\(plain)")
+        let long = String(repeating: "a", count: 245) + "@example.org"
+        #expect(MailAddress.isPlainAddress(long) == MailAddress.isPlainAddressComparingCharacters(long))
+        #expect(!MailAddress.isPlainAddress(long))
+    }
+
     @Test func aSubjectOrNameWithAnEncodedWordMarkerIsEncoded() throws {
         #expect(ReplyComposer.encodeText("Order 12 =?x") != "Order 12 =?x")
         #expect(ReplyComposer.encodeText("Order 12 = ?x") == "Order 12 = ?x")
