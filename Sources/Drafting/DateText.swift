@@ -16,20 +16,6 @@ enum DateText {
         return calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
     }
 
-    /// Year, month and day of a day count from 1970-01-01 in the proleptic Gregorian calendar
-    /// (counted in 400-year eras of 146,097 days, each starting on 1 March).
-    static func civil(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     private static func two(_ value: Int?) -> String {
         let value = value ?? 0
         return value < 10 ? "0\(value)" : String(value)
@@ -72,9 +58,8 @@ enum DateText {
             let whole = Int(seconds)
             let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
             let time = whole - days * 86_400
-            let (year, month, day) = Self.civil(daysSince1970: days)
-            let weekday = ((days % 7) + 11) % 7  // 1 January 1970 was a Thursday (4; Sunday is 0)
-            return "\(Self.weekdays[weekday].prefix(3)), \(Self.two(day)) \(Self.months[month - 1].prefix(3)) \(year) "
+            let (year, month, day) = BusinessHours.civilDate(days)
+            return "\(Self.weekdays[BusinessHours.weekday(days) - 1].prefix(3)), \(Self.two(day)) \(Self.months[month - 1].prefix(3)) \(year) "
                 + "\(Self.two(time / 3600)):\(Self.two(time / 60 % 60)):\(Self.two(time % 60)) +0000"
         }
         let parts = Self.fields(date, TimeZone(identifier: "UTC") ?? .gmt)
