@@ -22,14 +22,14 @@ extension Signals {
 
     /// After "how are you", these words mean the customer is asking how we will do something
     /// ("how are you going to fix this?"), not how we are.
-    static let howAreYouDoingSomething = WordWeights(Set([
+    static let howAreYouDoingSomething = WordSet(Set([
         "going", "gonna", "supposed", "planning", "able", "allowed", "still", "even", "charging", "meant",
         "expecting", "handling", "dealing", "fixing", "getting", "justifying", "now", "so",
         "unable", "not", "then", "ever", "possibly", "telling",
     ]))
 
     /// Words after "how are you doing" that still make it a greeting.
-    static let greetingContinuations = WordWeights(
+    static let greetingContinuations = WordSet(
         Set(["today", "well", "all", "guys", "there", "lately", "sir", "madam"]))
 
     private static let how = ClassifierTokenizer.normalizedWordHash("how")
@@ -46,7 +46,7 @@ extension Signals {
     static func asksHowAreYou(words: [UInt64], info: [Int32]) -> Bool {
         let entries = signalWords.entries
         var found = false
-        howAreYouPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].howAreYou.started }) {
+        howAreYouPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].howAreYou }) {
             phrase, position in
             if !found && isGreeting(howAreYouPhrases.phrases[phrase], words: words, at: position) { found = true }
         }

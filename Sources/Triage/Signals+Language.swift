@@ -52,10 +52,6 @@ extension Signals {
         }
     }
 
-    /// The language of the text as an ISO 639-1 code. Non-Latin scripts decide by themselves
-    /// (kana makes Chinese characters Japanese); Latin text goes by its most frequent marker
-    /// words. Too little text to tell counts as English, the language of the shipped templates,
-    /// so a bare "Thanks!" is not made uncertain.
     /// Marker word hash → bit set of the languages (indices into `languageMarkers`) it marks.
     static let markerBitsByWord: [UInt64: Int32] = {
         var bits: [UInt64: Int32] = [:]
@@ -67,6 +63,10 @@ extension Signals {
         return bits
     }()
 
+    /// The language of the text as an ISO 639-1 code. Non-Latin scripts decide by themselves
+    /// (kana makes Chinese characters Japanese); Latin text goes by its most frequent marker
+    /// words. Too little text to tell counts as English, the language of the shipped templates,
+    /// so a bare "Thanks!" is not made uncertain.
     static func language(of text: String) -> String {
         language(of: text, words: ClassifierTokenizer.wordHashes(text))
     }

@@ -69,10 +69,6 @@ extension Signals {
         "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "cant", "cannot",
         "wont", "wouldnt", "hardly", "nothing", "without", "nor", "neither",
     ]
-    static let negators = WordWeights(negatorWords)
-
-    static let positiveTable = WordWeights(positiveWords)
-    static let negativeTable = WordWeights(negativeWords)
 
     /// Positive words that are formulas rather than feelings ("thanks in advance" closes a
     /// request; it praises nothing).
@@ -90,7 +86,7 @@ extension Signals {
         let entries = signalWords.entries
         let politeClosings = politeClosings
         var formula = [Bool](repeating: false, count: words.count)
-        politeClosings.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite.started }) {
+        politeClosings.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite }) {
             phrase, position in
             for offset in 0..<politeClosings.phrases[phrase].count { formula[position + offset] = true }
         }

@@ -29,12 +29,12 @@ extension Signals {
         var score = Double(min(intensity, 2))
         var calm = false
         var calmWords = [Bool](repeating: false, count: words.count)
-        calmPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].calm.started }) {
+        calmPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].calm }) {
             phrase, position in
             calm = true
             for offset in 0..<calmPhrases.phrases[phrase].count { calmWords[position + offset] = true }
         }
-        urgentPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].urgent.started }) {
+        urgentPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].urgent }) {
             phrase, position in
             // "not urgent" was counted as calm; its "urgent" must not count again.
             if !calmWords[position] { score += urgentPhrases.values[phrase] }

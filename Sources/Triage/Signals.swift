@@ -80,8 +80,3 @@ public struct Signals: Codable, Equatable, Sendable {
         case orderNumbers = "order_numbers"
     }
 }
-
-extension Int32 {
-    /// A `SignalWords` start list as an optional: -1 means no phrase starts with the word.
-    var started: Int32? { self < 0 ? nil : self }
-}

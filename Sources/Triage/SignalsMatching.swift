@@ -1,19 +1,11 @@
 /// Word and phrase look-ups on word hashes, so signals read a 2 KB mail in microseconds:
 /// comparing `String`s phrase by phrase at every word costs milliseconds.
-struct WordWeights: Sendable {
+struct WordSet: Sendable {
     private let table: FeatureTable
-    private let weights: [Double]
 
-    init(_ words: [String: Double]) {
-        let sorted = words.sorted { $0.key < $1.key }
-        weights = sorted.map(\.value)
-        table = FeatureTable(sorted.enumerated().map { (ClassifierTokenizer.normalizedWordHash($1.key), Int32($0)) })
+    init(_ words: Set<String>) {
+        table = FeatureTable(words.sorted().enumerated().map { (ClassifierTokenizer.normalizedWordHash($1), Int32($0)) })
     }
-
-    init(_ words: Set<String>) { self.init(Dictionary(uniqueKeysWithValues: words.map { ($0, 1.0) })) }
-
-    @inline(__always)
-    func weight(_ word: UInt64) -> Double? { table.row(word).map { weights[Int($0)] } }
 
     @inline(__always)
     func contains(_ word: UInt64) -> Bool { table.row(word) != nil }
@@ -77,10 +69,12 @@ struct SignalWords: Sendable {
         var negator = false
         var positive: Double?
         var negative: Double?
-        var polite: Int32 = -1
-        var calm: Int32 = -1
-        var urgent: Int32 = -1
-        var howAreYou: Int32 = -1
+        /// Start lists (see `PhraseMatcher.startList`) of the phrases that begin with the word.
+        var polite: Int32?
+        var calm: Int32?
+        var urgent: Int32?
+        var howAreYou: Int32?
+        /// Bit set of the languages the word marks (indices into `Signals.languageMarkers`).
         var languages: Int32 = 0
     }
 
@@ -90,7 +84,7 @@ struct SignalWords: Sendable {
     /// Built from the same lists the signals define, so the two can never disagree.
     init(
         negators: [UInt64], positive: [UInt64: Double], negative: [UInt64: Double],
-        phrases: [(matcher: PhraseMatcher, field: WritableKeyPath<Entry, Int32>)], languages: [UInt64: Int32]
+        phrases: [(matcher: PhraseMatcher, field: WritableKeyPath<Entry, Int32?>)], languages: [UInt64: Int32]
     ) {
         var byWord: [UInt64: Entry] = [:]
         for word in negators { byWord[word, default: Entry()].negator = true }
@@ -99,7 +93,7 @@ struct SignalWords: Sendable {
         for (word, bits) in languages { byWord[word, default: Entry()].languages = bits }
         for (matcher, field) in phrases {
             for phrase in matcher.phrases where !phrase.isEmpty {
-                byWord[phrase[0], default: Entry()][keyPath: field] = matcher.startList(phrase[0])!
+                byWord[phrase[0], default: Entry()][keyPath: field] = matcher.startList(phrase[0])
             }
         }
         let sorted = byWord.sorted { $0.key < $1.key }

@@ -165,7 +165,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         return Self.outOfOfficePrefixComparingCharacters(subject)
     }
 
-    /// The ASCII bytes the prefixes start with (all lower-case).
+    /// The first bytes of the (lower-case) prefixes; only the ASCII ones settle anything.
     private static let outOfOfficeFirstBytes = Set(Self.outOfOfficePrefixes.compactMap { $0.utf8.first })
 
     /// `outOfOfficePrefix` by trimming, lower-casing and comparing every prefix.
