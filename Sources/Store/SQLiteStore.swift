@@ -108,7 +108,7 @@ public final class SQLiteStore: MessageStore {
     struct AcknowledgementWindow {
         var since: Double
         var count: Int
-        var lastRowID: Int64
+        let lastRowID: Int64
     }
     private let batches = Batches()
 
@@ -691,7 +691,7 @@ public final class SQLiteStore: MessageStore {
         guard let db = self.currentBatch else { return try self.pool.read(fullCount) }
         let thread = pthread_self()
         let known = self.batches.lock.withLock { self.batches.windows[thread]?[mailbox] }
-        var lastRowID: Int64
+        let lastRowID: Int64
         var count: Int
         if let known {
             // One statement for the three numbers (each statement cost more in binding, stepping
@@ -1025,7 +1025,7 @@ extension SQLiteStore {
                 db, sql: "SELECT MAX(at) FROM audit WHERE draft_id = ? AND action = ?", arguments: [id, DraftState.sent.rawValue])
             let current = try String.fetchOne(db, sql: "SELECT state FROM draft WHERE id = ?", arguments: [id])
             if current == DraftState.sent.rawValue {
-                try Self.applyTransition(
+                _ = try Self.applyTransition(
                     db, draft: id, from: .sent, to: .bounced, actor: actor,
                     reason: "\(address) bounced it (\(status ?? "no status")); see message \(reportRowID)", revision: nil)
             }
