@@ -76,9 +76,10 @@ public struct DraftContext: Sendable {
 
     private static let prefixInitials: Set<UInt8> = [UInt8(ascii: "a"), UInt8(ascii: "r"), UInt8(ascii: "s")]
 
-    /// `replySubject` without the first-byte shortcut: strips the prefixes one by one.
+    /// `replySubject` without the first-byte shortcut: strips the prefixes one by one from a
+    /// subject already trimmed of white space.
     static func replySubjectStrippingPrefixes(_ trimmed: String) -> String {
-        var rest = trimmed.trimmingScalars(ScalarClass.whitespace)
+        var rest = trimmed
         let prefixes = ["re:", "aw:", "sv:", "antw:", "réf:", "ref:", "r:"]
         var stripped = true
         while stripped {
