@@ -1,4 +1,5 @@
 import Foundation
+import TactTestSupport
 import Testing
 
 @testable import Drafting
@@ -38,12 +39,13 @@ import Testing
     /// seconds, before 1970 as well as after.
     @Test func theDateHeaderMatchesDateFormatterOverCenturies() {
         let utc = TimeZone(identifier: "UTC")!
-        var state: UInt64 = 0x5EED
+        var random = SplitMix64(seed: 0x5EED)
         var dates: [Double] = [0, -1, -0.5, 86_399.999, 951_782_400, 951_868_800, 4_107_542_400, 4_107_456_000, -2_203_891_200,
             -12_212_553_600, 253_402_300_799, 1_795_511_103.75]
         for _ in 0..<4_000 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            dates.append(Double(Int64(bitPattern: state >> 1) % 265_000_000_000) - 12_000_000_000 + Double(state % 1000) / 1000)
+            // Whole seconds from 1589 to 9999, and a fraction.
+            dates.append(Double(Int64.random(in: -12_000_000_000..<253_000_000_000, using: &random))
+                + Double(Int.random(in: 0..<1000, using: &random)) / 1000)
         }
         for seconds in dates {
             let date = Date(timeIntervalSince1970: seconds)
