@@ -178,12 +178,19 @@ public struct ReplyTemplate: Sendable {
             default:
                 let name = sigil == "&" || sigil == "{" ? rest : inner
                 if name == "." {
-                    guard sections.contains(where: { $0.kind == .list }) else {
+                    // The item of the nearest list; inside the customer's section `.` is the
+                    // customer object, which is not text.
+                    let nearest = sections.last { section in
+                        if case .object = section.kind { return true }
+                        return section.kind == .list
+                    }
+                    guard nearest?.kind == .list else {
                         throw TemplateError(file: file, line: tagLine, message: "{{.}} is only meaningful inside a list section such as {{#order_numbers}}")
                     }
                     continue
                 }
-                _ = try Self.resolve(name, sections: sections, file: file, line: tagLine)
+                let kind = try Self.resolve(name, sections: sections, file: file, line: tagLine)
+                try Self.requireText(name, kind: kind, file: file, line: tagLine)
                 if used[Self.root(name)] == nil, Self.isRootName(name, sections: sections) { used[Self.root(name)] = tagLine }
             }
         }
@@ -226,6 +233,29 @@ public struct ReplyTemplate: Sendable {
             file: file, line: line,
             message: "unknown variable {{\(name)}}"
                 + (suggestion.map { ": did you mean {{\($0)}}?" } ?? ": see templates/README.md for the variables"))
+    }
+
+    /// A variable tag writes text into the mail. A flag would print `true` or `false`, a list or
+    /// the customer object Swift's description of it (in an order that changes from run to run),
+    /// so each is refused with the way to write what was meant.
+    private static func requireText(_ name: String, kind: TemplateVariable.Kind?, file: String, line: Int) throws(TemplateError) {
+        switch kind {
+        case .flag:
+            throw TemplateError(
+                file: file, line: line,
+                message: "{{\(name)}} is a yes/no flag and would print \"true\" or \"false\": use it as a section, {{#\(name)}}…{{/\(name)}}")
+        case .list:
+            throw TemplateError(
+                file: file, line: line,
+                message: "{{\(name)}} is a list, not text: write each item with {{#\(name)}}{{.}} {{/\(name)}}")
+        case .object(let fields):
+            let example = fields.filter { $0.value == .text }.keys.sorted().first.map { "{{\(name).\($0)}}" } ?? "one of its fields"
+            throw TemplateError(
+                file: file, line: line,
+                message: "{{\(name)}} is a group of fields, not text: write one of them, such as \(example)")
+        case .text, nil:
+            return
+        }
     }
 
     /// The known name nearest to a typo, if one is within two edits.

@@ -52,14 +52,16 @@ import Testing
         static let flagNames = ["has_first_name", "has_order_number", "has_customer_record", "asked_how_are_you",
                                 "customer.is_long_standing"]
         static let customerFields = ["name", "tier", "years", "since_year", "is_long_standing"]
+        static let customerTextFields = ["name", "tier", "years", "since_year"]
 
         mutating func pick<T>(_ items: [T]) -> T { items[Int(self.random.next() % UInt64(items.count))] }
         mutating func chance(_ percent: UInt64) -> Bool { self.random.next() % 100 < percent }
 
         mutating func variable(inList: Bool, inCustomer: Bool) -> String {
-            var names = Self.textNames + Self.flagNames + ["order_numbers", "customer"]
+            // Only text may be written: the checker refuses flags, lists and the customer object.
+            var names = Self.textNames
             if inList { names += [".", "."] }
-            if inCustomer { names += Self.customerFields }
+            if inCustomer { names += Self.customerTextFields }
             let name = self.pick(names)
             switch self.random.next() % 4 {
             case 0: return "{{\(name)}}"
@@ -75,7 +77,8 @@ import Testing
             if inCustomer { names += Self.customerFields }
             let name = self.pick(names)
             let sigil = self.chance(30) ? "^" : "#"
-            let list = inList || (name == "order_numbers" && sigil == "#")
+            // Inside the customer's section `.` is the customer object, which is not text.
+            let list = (inList && !(name == "customer" && sigil == "#")) || (name == "order_numbers" && sigil == "#")
             let customer = inCustomer || (name == "customer" && sigil == "#")
             let inside = self.body(depth: depth + 1, inList: list, inCustomer: customer)
             let indent = self.pick(["", " ", "  ", "\t"])

@@ -46,6 +46,26 @@ let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(problem("Subject: x\n\n{{/has_first_name}}\n")?.message.contains("never opened") == true)
     }
 
+    /// Only text is written into a mail: a flag would print "true", a list or the customer
+    /// object Swift's description of it, with its fields in an order that changes between runs.
+    @Test func flagsListsAndObjectsAreRefusedAsTextWithTheWayToWriteThem() throws {
+        let flag = try #require(problem("Subject: x\n\nHello\n{{has_first_name}}\n"))
+        #expect(flag.line == 4)
+        #expect(flag.message.contains("yes/no flag"))
+        #expect(flag.message.contains("{{#has_first_name}}…{{/has_first_name}}"))
+        let list = try #require(problem("Subject: x\n\nOrders: {{{order_numbers}}}\n"))
+        #expect(list.message.contains("{{#order_numbers}}{{.}} {{/order_numbers}}"))
+        let object = try #require(problem("Subject: {{& customer}}\n\nHello\n"))
+        #expect(object.line == 1)
+        #expect(object.message.contains("group of fields"))
+        #expect(object.message.contains("{{customer.name}}"))
+        // A flag field, by path or inside its object's section.
+        #expect(problem("Subject: x\n\n{{customer.is_long_standing}}\n")?.message.contains("yes/no flag") == true)
+        #expect(problem("Subject: x\n\n{{#customer}}{{is_long_standing}}{{/customer}}\n")?.message.contains("yes/no flag") == true)
+        // The same names open sections, and text fields are still written.
+        #expect(problem("Subject: x\n\n{{#has_first_name}}Hi {{first_name}}{{/has_first_name}}{{#customer}}{{#is_long_standing}}{{years}}{{/is_long_standing}}{{/customer}}\n") == nil)
+    }
+
     @Test func aTemplateNeedsASubjectHeaderAndABody() {
         #expect(problem("Hello {{first_name}}\n")?.message.contains("Subject") == true)
         #expect(problem("Subject: x\nFrom: y\n\nHello\n")?.message.contains("only Subject") == true)
@@ -58,6 +78,10 @@ let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(problem("Subject: x\n\n{{customer.colour}}\n") != nil)
         #expect(problem("Subject: x\n\n{{#order_numbers}}{{.}} {{/order_numbers}}\n") == nil)
         #expect(problem("Subject: x\n\n{{.}}\n") != nil)
+        // Inside the customer's section, even within a list, `.` is the customer object.
+        #expect(problem("Subject: x\n\n{{#order_numbers}}{{#customer}}{{.}}{{/customer}}{{/order_numbers}}\n") != nil)
+        #expect(problem("Subject: x\n\n{{#customer}}{{#order_numbers}}{{.}}{{/order_numbers}}{{/customer}}\n") == nil)
+        #expect(problem("Subject: x\n\n{{#order_numbers}}{{#has_first_name}}{{.}}{{/has_first_name}}{{/order_numbers}}\n") == nil)
     }
 
     @Test func theLibraryListsEveryProblemAndEveryMissingTemplate() throws {
@@ -109,7 +133,10 @@ let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         let library = try TemplateLibrary(directory: shippedTemplates)
         var everyName = "Subject: {{reply_subject}} {{ticket}}\n\n"
         for name in TemplateVariable.known.keys.sorted() where name != "customer" && name != "order_numbers" {
-            everyName += "\(name)={{\(name)}}|{{{\(name)}}}|{{& \(name)}}\n{{#\(name)}}\nyes {{\(name)}}\n{{/\(name)}}\n{{^\(name)}}no{{/\(name)}}\n"
+            // A flag is never written as text (the checker refuses it); it only opens sections.
+            let isText = TemplateVariable.known[name] == .text
+            let written = isText ? "\(name)={{\(name)}}|{{{\(name)}}}|{{& \(name)}}\n" : "\(name)\n"
+            everyName += written + "{{#\(name)}}\nyes\(isText ? " {{\(name)}}" : "")\n{{/\(name)}}\n{{^\(name)}}no{{/\(name)}}\n"
         }
         everyName += "{{#order_numbers}}\n- {{.}}\n{{/order_numbers}}\n{{^order_numbers}}none{{/order_numbers}}\n"
         everyName += "{{#customer}}\n{{name}} {{tier}} {{since_year}} {{years}} {{#is_long_standing}}long{{/is_long_standing}}\n{{/customer}}\n"
