@@ -116,9 +116,11 @@ func runBacklog(count: Int, size: Int, webmail: Bool = false, verbose: Bool) asy
         ProcessProbe.resetPeakRSS()
         let backfill = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01, before every benchmark mail
         let cpuStart = ProcessProbe.cpuSeconds()
+        ProfileWindow.begin()
         let started = clock.now
         let pass = try await worker.pass(now: { Date() }, backfillSince: backfill)
         figures.processSeconds = (clock.now - started).seconds
+        ProfileWindow.end()
         figures.processCPU = ProcessProbe.cpuSeconds() - cpuStart
         figures.peak = ProcessProbe.peakRSSMB()
         figures.rssAt = probe.samples

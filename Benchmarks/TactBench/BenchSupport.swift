@@ -19,6 +19,21 @@ extension Duration {
     var seconds: Double { Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18 }
 }
 
+/// Limits a profile to the timed part: with `TACTBENCH_PERF_CONTROL` naming the control FIFO of
+/// `perf record --control fifo:PATH -D -1` (perf starts disabled), the timed pass writes
+/// `enable` before it and `disable` after it, so the samples are the pass's and nothing else's.
+enum ProfileWindow {
+    static func send(_ command: String) {
+        guard let path = ProcessInfo.processInfo.environment["TACTBENCH_PERF_CONTROL"] else { return }
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { return }
+        _ = (command + "\n").withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+    static func begin() { send("enable") }
+    static func end() { send("disable") }
+}
+
 /// What a process costs, read from /proc by pid, so the same code measures this process (the
 /// in-process service) or a spawned `tact run`.
 enum ProcessProbe {
