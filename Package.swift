@@ -41,7 +41,10 @@ let modules: [Target] = [
         name: "Drafting",
         dependencies: ["MailParsing", "Triage", "Courtesy", .product(name: "Mustache", package: "swift-mustache")],
         swiftSettings: swiftSettings),
-    .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+    .target(
+        name: "Store",
+        dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+        swiftSettings: swiftSettings),
     .target(
         name: "Daemon",
         dependencies: ["MailTransport", "MailParsing", "Triage", "Courtesy", "Drafting", "Store", "Configuration"],
@@ -104,7 +107,13 @@ let tests: [Target] = [
         swiftSettings: swiftSettings),
     .testTarget(name: "DraftingTests", dependencies: ["Drafting", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TactTestSupport"], swiftSettings: swiftSettings),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "TactTestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StoreTests",
+        dependencies: [
+            "Store", "TactTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ],
+        swiftSettings: swiftSettings),
     .testTarget(
         name: "ConfigurationTests", dependencies: ["Configuration"], exclude: ["FuzzRegressions"],
         swiftSettings: swiftSettings),

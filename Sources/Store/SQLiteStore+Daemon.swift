@@ -9,12 +9,13 @@ extension SQLiteStore {
         for step in steps {
             let columns = step.columns
             // Cached: this runs for every drafted message.
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO server_step (message_row_id, draft_id, kind, argument, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [messageRowID, draftID, columns.kind, columns.argument, now, now])
+            try RawSQL.execute(
+                db,
+                """
+                INSERT INTO server_step (message_row_id, draft_id, kind, argument, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                .integer(messageRowID), .integer(draftID), .text(columns.kind), .text(columns.argument), .real(now), .real(now))
         }
     }
 

@@ -339,19 +339,18 @@ public final class SQLiteStore: MessageStore {
                 try Self.insert(steps, db, messageRowID: messageRowID, draftID: nil, now: now)
                 return .recorded(messageRowID: messageRowID, draftID: nil)
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
-                                       reply_message_id, recipient, recipient_name, in_reply_to, references_list,
-                                       created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    messageRowID, DraftState.queued.rawValue, draft.template, draft.subject, draft.body,
-                    draft.findingsJSON, draft.promisedBy?.timeIntervalSince1970, draft.replyMessageID, draft.recipient,
-                    draft.recipientName, draft.inReplyTo, draft.references.joined(separator: " "), now, now,
-                ])
+            try RawSQL.execute(
+                db,
+                """
+                INSERT INTO draft (message_row_id, state, template, subject, body, findings_json, promised_by,
+                                   reply_message_id, recipient, recipient_name, in_reply_to, references_list,
+                                   created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                .integer(messageRowID), .text(DraftState.queued.rawValue), .text(draft.template), .text(draft.subject),
+                .text(draft.body), .text(draft.findingsJSON), .real(draft.promisedBy?.timeIntervalSince1970),
+                .text(draft.replyMessageID), .text(draft.recipient), .text(draft.recipientName), .text(draft.inReplyTo),
+                .text(draft.references.joined(separator: " ")), .real(now), .real(now))
             let draftID = db.lastInsertedRowID
             try Self.audit(
                 db, actor: actor, messageRowID: messageRowID, draftID: draftID, action: "queued",
@@ -368,26 +367,25 @@ public final class SQLiteStore: MessageStore {
     /// and preparing them each time cost more than running them.
     static func insertMessage(_ message: IncomingMessage, _ db: Database) throws -> (row: Int64, inserted: Bool) {
         let now = Date().timeIntervalSince1970
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
-                                     outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
-                """
-        ).execute(
-            arguments: [
-                message.mailbox, Int64(message.uidValidity), Int64(message.uid), message.messageID,
-                // Addresses compare case-insensitively (in practice): stored lowercased, so the
-                // per-sender lookup is an indexed equality.
-                message.sender?.lowercased(), message.subject, message.receivedAt.timeIntervalSince1970,
-                message.outcome.rawValue, message.reason, message.category, message.confidence, message.senderName,
-                message.customerText, now,
-            ])
+        try RawSQL.execute(
+            db,
+            """
+            INSERT INTO message (mailbox, uid_validity, uid, message_id, sender, subject, received_at,
+                                 outcome, reason, category, confidence, sender_name, customer_text, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (mailbox, uid_validity, uid) DO NOTHING
+            """,
+            .text(message.mailbox), .integer(Int64(message.uidValidity)), .integer(Int64(message.uid)),
+            .text(message.messageID),
+            // Addresses compare case-insensitively (in practice): stored lowercased, so the
+            // per-sender lookup is an indexed equality.
+            .text(message.sender?.lowercased()), .text(message.subject), .real(message.receivedAt.timeIntervalSince1970),
+            .text(message.outcome.rawValue), .text(message.reason), .text(message.category), .real(message.confidence),
+            .text(message.senderName), .text(message.customerText), .real(now))
         if db.changesCount == 1 { return (db.lastInsertedRowID, true) }
-        guard let existing = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
-            arguments: [message.mailbox, Int64(message.uidValidity), Int64(message.uid)])
+        guard let existing = try RawSQL.integer(
+            db, "SELECT id FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+            .text(message.mailbox), .integer(Int64(message.uidValidity)), .integer(Int64(message.uid)))
         else {
             // Only the (mailbox, UIDVALIDITY, UID) conflict skips the insert, so this cannot happen.
             throw StoreError(.notFound, "message \(message.mailbox)/\(message.uidValidity)/\(message.uid) was neither inserted nor found")
@@ -397,9 +395,9 @@ public final class SQLiteStore: MessageStore {
 
     public func isRecorded(mailbox: String, uidValidity: UInt32, uid: UInt32) throws -> Bool {
         try self.read { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)"),
-                arguments: [mailbox, Int64(uidValidity), Int64(uid)]) ?? false
+            try RawSQL.integer(
+                db, "SELECT EXISTS (SELECT 1 FROM message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)",
+                .text(mailbox), .integer(Int64(uidValidity)), .integer(Int64(uid))) == 1
         }
     }
 
@@ -414,9 +412,8 @@ public final class SQLiteStore: MessageStore {
             // Asked for every message, and nearly always about a Message-ID never seen: an
             // existence check first, because reading `SELECT *` rows through GRDB costs its column
             // layout (~20 k instructions) even when no row comes back.
-            guard try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM message WHERE message_id = ?)"), arguments: [messageID]
-            ) == true else { return [] }
+            guard try RawSQL.integer(db, "SELECT EXISTS (SELECT 1 FROM message WHERE message_id = ?)", .text(messageID)) == 1
+            else { return [] }
             return try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? ORDER BY id"), arguments: [messageID]
             ).map(Self.message(from:))
@@ -637,14 +634,14 @@ public final class SQLiteStore: MessageStore {
         return try self.read { db in
             // The row's id first: most mail starts no thread we know, and reading a `SELECT *` row
             // through GRDB costs its column layout even when none comes back.
-            guard let id = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                    SELECT MIN(id) FROM (
-                        SELECT id FROM message WHERE message_id IN (\(marks))
-                        UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks)))
-                    """),
-                arguments: StatementArguments(Array(ids) + Array(ids)))
+            guard let id = try RawSQL.integer(
+                db,
+                """
+                SELECT MIN(id) FROM (
+                    SELECT id FROM message WHERE message_id IN (\(marks))
+                    UNION SELECT message_row_id AS id FROM draft WHERE reply_message_id IN (\(marks)))
+                """,
+                values: (Array(ids) + Array(ids)).map { RawValue.text($0) })
             else { return nil }
             return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM message WHERE id = ?"), arguments: [id])
                 .map(Self.message(from:))
@@ -667,9 +664,9 @@ public final class SQLiteStore: MessageStore {
 
     public func lastAcknowledgement(of sender: String) throws -> Date? {
         try self.read { db in
-            try Double.fetchOne(
-                db.cachedStatement(sql: "SELECT MAX(recorded_at) FROM message WHERE sender = ? AND outcome = ?"),
-                arguments: [sender.lowercased(), MessageOutcome.drafted.rawValue]
+            try RawSQL.real(
+                db, "SELECT MAX(recorded_at) FROM message WHERE sender = ? AND outcome = ?",
+                .text(sender.lowercased()), .text(MessageOutcome.drafted.rawValue)
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -684,9 +681,10 @@ public final class SQLiteStore: MessageStore {
         let since = date.timeIntervalSince1970
         let drafted = MessageOutcome.drafted.rawValue
         func fullCount(_ db: Database) throws -> Int {
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?"),
-                arguments: [mailbox, drafted, since]) ?? 0
+            Int(
+                try RawSQL.integer(
+                    db, "SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?",
+                    .text(mailbox), .text(drafted), .real(since)) ?? 0)
         }
         guard let db = self.currentBatch else { return try self.pool.read(fullCount) }
         let thread = pthread_self()
@@ -707,7 +705,8 @@ public final class SQLiteStore: MessageStore {
                         (SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ?5 AND mailbox = ?1 AND outcome = ?2 AND recorded_at >= ?6))
                     """,
                 count: 3,
-                arguments: [mailbox, drafted, min(known.since, since), max(known.since, since), known.lastRowID, known.since])
+                arguments: [.text(mailbox), .text(drafted), .real(min(known.since, since)), .real(max(known.since, since)),
+                            .integer(known.lastRowID), .real(known.since)])
             lastRowID = numbers[0]
             let (between, added) = (Int(numbers[1]), Int(numbers[2]))
             count = known.count + (since < known.since ? between : -between) + added
@@ -720,7 +719,7 @@ public final class SQLiteStore: MessageStore {
                         (SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?))
                     """,
                 count: 2,
-                arguments: [mailbox, drafted, since])
+                arguments: [.text(mailbox), .text(drafted), .real(since)])
             lastRowID = numbers[0]
             count = Int(numbers[1])
         }
@@ -734,8 +733,8 @@ public final class SQLiteStore: MessageStore {
     /// The `count` integers that `sql` writes as one text value (`printf('%lld %lld', …)`): reading
     /// several columns through a GRDB `Row` costs ~35 k instructions (it lays out and lower-cases
     /// the column names), far more than the statement itself; one text column is cheap.
-    static func numbers(_ db: Database, sql: String, count: Int, arguments: StatementArguments) throws -> [Int64] {
-        let text = try String.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    static func numbers(_ db: Database, sql: String, count: Int, arguments: [RawValue]) throws -> [Int64] {
+        let text = try RawSQL.text(db, sql, values: arguments)
         let numbers = text?.split(separator: " ").compactMap { Int64($0) } ?? []
         guard numbers.count == count else {
             throw StoreError(.notFound, "expected \(count) numbers from the store, read \(text ?? "nothing")")
@@ -872,10 +871,10 @@ public final class SQLiteStore: MessageStore {
     private static func audit(
         _ db: Database, actor: String, messageRowID: Int64, draftID: Int64?, action: String, detail: String?
     ) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO audit (at, actor, message_row_id, draft_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(
-            arguments: [Date().timeIntervalSince1970, actor, messageRowID, draftID, action, detail])
+        try RawSQL.execute(
+            db, "INSERT INTO audit (at, actor, message_row_id, draft_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            .real(Date().timeIntervalSince1970), .text(actor), .integer(messageRowID), .integer(draftID), .text(action),
+            .text(detail))
     }
 
     // MARK: - Rows to values
@@ -1046,9 +1045,8 @@ extension SQLiteStore {
             // them), and an existence check first (reading a `SELECT *` row through GRDB costs its
             // column layout even when none comes back, and nearly every sender never bounced).
             let key = address.lowercased()
-            guard try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM bounced_address WHERE address = ?)"), arguments: [key]
-            ) == true else { return nil }
+            guard try RawSQL.integer(db, "SELECT EXISTS (SELECT 1 FROM bounced_address WHERE address = ?)", .text(key)) == 1
+            else { return nil }
             return try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM bounced_address WHERE address = ?"), arguments: [key]
             ).map { row in
