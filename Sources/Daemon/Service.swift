@@ -31,6 +31,9 @@ public final class Service: @unchecked Sendable {
     public var idleRecheck: Duration = .seconds(300)
     /// How often the outbox looks for approved replies when nobody wakes it.
     public var outboxInterval: Duration = .seconds(30)
+    /// How often the service gives back the pages of its code it is not using and the heap's
+    /// free memory (`IdleMemory`); the first time is `memoryReleaseInterval / 6` after start.
+    public var memoryReleaseInterval: Duration = .seconds(60)
 
     // Touched only from `run()`'s task.
     private var configuration: TactConfiguration?
@@ -85,6 +88,14 @@ public final class Service: @unchecked Sendable {
                 }
             }
         }
+        // An idle service holds what it uses: what start-up and a backlog touched goes back.
+        let memoryRelease = Task { [memoryReleaseInterval] in
+            try? await Task.sleep(for: memoryReleaseInterval / 6)
+            while !Task.isCancelled {
+                IdleMemory.release()
+                try? await Task.sleep(for: memoryReleaseInterval)
+            }
+        }
         let statusTask = Task { [board, notifier] in
             for await text in board.changes { notifier.status(text) }
         }
@@ -116,6 +127,7 @@ public final class Service: @unchecked Sendable {
                 self.log.log(.info, "stopping", ["signal": signal == SIGTERM ? "TERM" : "INT"])
                 await Self.stop(tasks)
                 watchdog?.cancel()
+                memoryRelease.cancel()
                 statusTask.cancel()
                 withExtendedLifetime(lock) {}
                 self.log.log(.info, "stopped")

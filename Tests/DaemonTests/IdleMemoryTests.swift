@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import Daemon
+
+/// `IdleMemory` drops only pages that are clean copies of the executable, and really drops them.
+@Suite struct IdleMemoryTests {
+    static let smaps = """
+        55d0c0000000-55d0c1a00000 r-xp 00000000 fe:01 123 /usr/bin/tact
+        Size:              26624 kB
+        Rss:               17856 kB
+        Private_Dirty:         0 kB
+        Anonymous:             0 kB
+        55d0c1a00000-55d0c1ab4000 r--p 01a00000 fe:01 123 /usr/bin/tact
+        Rss:                 720 kB
+        Private_Dirty:       720 kB
+        Anonymous:           720 kB
+        55d0c1ab4000-55d0c3ef5000 rw-p 01ab4000 fe:01 123 /usr/bin/tact
+        Rss:                3260 kB
+        Private_Dirty:       376 kB
+        Anonymous:           376 kB
+        55d0c3ef5000-55d0c3ff5000 r--p 03ef5000 fe:01 123 /usr/bin/tact
+        Rss:                 100 kB
+        Private_Dirty:        16 kB
+        Anonymous:             0 kB
+        55d0c4000000-55d0c4100000 rw-p 00000000 00:00 0 [heap]
+        Rss:                 212 kB
+        Private_Dirty:       212 kB
+        Anonymous:           212 kB
+        7f0000000000-7f0000100000 r-xp 00000000 fe:01 456 /usr/lib/x86_64-linux-gnu/libc.so.6
+        Rss:                1568 kB
+        Private_Dirty:         0 kB
+        Anonymous:             0 kB
+        7f0000100000-7f0000200000 r-xs 00000000 fe:01 123 /usr/bin/tact
+        Rss:                  64 kB
+        Private_Dirty:         0 kB
+        Anonymous:             0 kB
+        7f0000200000-7f0000300000 r-xp 00000000 fe:01 789 /opt/my tools/tact
+        Rss:                  64 kB
+        Private_Dirty:         0 kB
+        Anonymous:             0 kB
+        """
+
+    @Test func onlyTheExecutablesPrivateNeverWrittenMappingsAreReleasable() {
+        let mappings = IdleMemory.mappings(smaps: Self.smaps)
+        #expect(mappings.count == 8)
+        #expect(mappings[0] == IdleMemory.Mapping(
+            range: 0x55d0_c000_0000..<0x55d0_c1a0_0000, permissions: "r-xp", path: "/usr/bin/tact", residentKB: 17856))
+        #expect(mappings[7].path == "/opt/my tools/tact")
+        let releasable = IdleMemory.releasable(mappings, executable: "/usr/bin/tact")
+        // The code, and the read-only data no page of which was written (dirty page-cache pages
+        // of a binary just built are not the process's own): not the relocated data (its
+        // written pages are anonymous), the writable data, the heap, another file's pages, or a
+        // shared mapping.
+        #expect(releasable.map(\.range.lowerBound) == [0x55d0_c000_0000, 0x55d0_c3ef_5000])
+        #expect(IdleMemory.releasable(mappings, executable: "/opt/my tools/tact").map(\.permissions) == ["r-xp"])
+        #expect(IdleMemory.mappings(smaps: "garbage\n\nzz-yy r-xp\nRss: 5 kB\n").isEmpty)
+    }
+
+    /// This test process's own code pages go, and come back when used.
+    @Test func releasingDropsResidentCodeAndTheProcessKeepsRunning() throws {
+        let executable = try #require(IdleMemory.executable)
+        func residentCodeKB() throws -> Int {
+            let smaps = try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
+            return IdleMemory.releasable(IdleMemory.mappings(smaps: smaps), executable: executable).map(\.residentKB).reduce(0, +)
+        }
+        let before = try residentCodeKB()
+        let released = IdleMemory.release()
+        let after = try residentCodeKB()
+        #expect(before > 1024, "\(before) kB of the test binary's code resident before")
+        #expect(released >= before / 2, "released \(released) of \(before) kB")
+        #expect(after < before / 2, "\(after) kB resident right after, \(before) before")
+        // Code runs again after its pages went (they come back from the page cache).
+        let mappings = IdleMemory.mappings(smaps: Self.smaps)
+        #expect(mappings.count == 8)
+    }
+}
