@@ -4,16 +4,19 @@ import Foundation
 import Glibc
 #endif
 
-/// What an idle service gives back: the resident pages of its own executable that are never
-/// written (code and read-only data), and the heap's free memory.
+/// What an idle service gives back: the resident pages of its own executable that are copies of
+/// the file (its code and read-only data, and the data pages it never wrote), and the heap's free
+/// memory.
 ///
 /// The release build is one static binary (the Swift runtime, Foundation and ICU inside): start-up
 /// and a backlog touch pages all over its code, and the kernel maps them in 64 KB blocks, so an
 /// idle `tact run` kept ~18 MB of its 27 MB of code resident though its idle loops use ~5 MB
 /// (measured: `TactBench idle`, /proc/PID/smaps). Those pages are clean
 /// copies of the file: dropping them (`MADV_DONTNEED`) loses nothing, and the next use maps them
-/// back from the page cache (a minor fault per 64 KB block). Mappings that are writable, or hold
-/// a page written by the process (the relocated, then write-protected data), are never touched.
+/// back from the page cache (a minor fault per 64 KB block). Read-only mappings that hold a page
+/// written by the process (the relocated, then write-protected data) are left alone; in the
+/// writable data, only pages /proc/self/pagemap shows as still the file's are reclaimed, with
+/// `MADV_PAGEOUT`, which never discards a page (one written meanwhile is kept, or swapped).
 public enum IdleMemory {
     /// A mapping of /proc/self/smaps: its address range, permissions, file, and what is resident.
     struct Mapping: Equatable {
@@ -56,6 +59,46 @@ public enum IdleMemory {
         return result
     }
 
+    /// The executable's writable private mappings (its data): written pages there are the
+    /// process's own, so only the pages still shared with the file may go (`fileRuns`).
+    static func writableData(_ mappings: [Mapping], executable: String) -> [Mapping] {
+        mappings.filter { mapping in
+            let flags = Array(mapping.permissions)
+            return mapping.path == executable && flags.count == 4 && flags[1] == "w" && flags[3] == "p"
+        }
+    }
+
+    /// The address runs of pages that are present and still the file's own page (not a private
+    /// copy), from the mapping's /proc/self/pagemap entries (one 64-bit entry a page: bit 63
+    /// present, bit 61 a file page).
+    static func fileRuns(entries: [UInt64], start: UInt, pageSize: UInt) -> [Range<UInt>] {
+        var runs: [Range<UInt>] = []
+        var runStart: UInt?
+        for (index, entry) in entries.enumerated() {
+            let address = start + UInt(index) * pageSize
+            let isFilePage = entry & (1 << 63) != 0 && entry & (1 << 61) != 0
+            if isFilePage, runStart == nil { runStart = address }
+            if !isFilePage, let begin = runStart {
+                runs.append(begin..<address)
+                runStart = nil
+            }
+        }
+        if let begin = runStart { runs.append(begin..<(start + UInt(entries.count) * pageSize)) }
+        return runs
+    }
+
+    /// The pagemap entries of `range`, or nil when /proc/self/pagemap cannot be read.
+    static func pagemapEntries(_ range: Range<UInt>, pageSize: UInt) -> [UInt64]? {
+        let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let count = Int((range.upperBound - range.lowerBound) / pageSize)
+        var entries = [UInt64](repeating: 0, count: count)
+        let wanted = count * MemoryLayout<UInt64>.size
+        let read = entries.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(range.lowerBound / pageSize) * 8) }
+        return read == wanted ? entries : nil
+    }
+
     /// The mappings of `executable` whose resident pages can be dropped without losing anything.
     static func releasable(_ mappings: [Mapping], executable: String) -> [Mapping] {
         mappings.filter { $0.path == executable && $0.isCleanFileCopy }
@@ -83,10 +126,23 @@ public enum IdleMemory {
         guard let executable = Self.executable, let smaps = try? String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
         else { return 0 }
         var released = 0
-        for mapping in Self.releasable(Self.mappings(smaps: smaps), executable: executable) where mapping.residentKB > 0 {
+        let mappings = Self.mappings(smaps: smaps)
+        for mapping in Self.releasable(mappings, executable: executable) where mapping.residentKB > 0 {
             let start = UnsafeMutableRawPointer(bitPattern: mapping.range.lowerBound)
             if madvise(start, Int(mapping.range.upperBound - mapping.range.lowerBound), MADV_DONTNEED) == 0 {
                 released += mapping.residentKB
+            }
+        }
+        // The data: only the pages never written, and with MADV_PAGEOUT, which reclaims and never
+        // discards (a page written between the look at pagemap and this call is kept, or goes to
+        // swap like any other), where MADV_DONTNEED would throw the written page away.
+        let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        for mapping in Self.writableData(mappings, executable: executable) where mapping.residentKB > mapping.anonymousKB {
+            guard let entries = Self.pagemapEntries(mapping.range, pageSize: pageSize) else { continue }
+            for run in Self.fileRuns(entries: entries, start: mapping.range.lowerBound, pageSize: pageSize) {
+                if madvise(UnsafeMutableRawPointer(bitPattern: run.lowerBound), Int(run.upperBound - run.lowerBound), MADV_PAGEOUT) == 0 {
+                    released += Int((run.upperBound - run.lowerBound) / 1024)
+                }
             }
         }
         return released

@@ -1,10 +1,15 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import Daemon
 
 /// `IdleMemory` drops only pages that are clean copies of the executable, and really drops them.
-@Suite struct IdleMemoryTests {
+// Serialized: each live test measures what one release does.
+@Suite(.serialized) struct IdleMemoryTests {
     static let smaps = """
         55d0c0000000-55d0c1a00000 r-xp 00000000 fe:01 123 /usr/bin/tact
         Size:              26624 kB
@@ -56,6 +61,38 @@ import Testing
         #expect(IdleMemory.releasable(mappings, executable: "/opt/my tools/tact").map(\.permissions) == ["r-xp"])
         #expect(IdleMemory.mappings(smaps: "garbage\n\nzz-yy r-xp\nRss: 5 kB\n").isEmpty)
     }
+
+    @Test func fileRunsArePresentFilePagesInAddressOrder() {
+        let present: UInt64 = 1 << 63, file: UInt64 = 1 << 61
+        let entries: [UInt64] = [present | file, present | file, present, 0, file, present | file, present | file | 0x1234, present | file]
+        #expect(IdleMemory.fileRuns(entries: entries, start: 0x10000, pageSize: 0x1000) == [0x10000..<0x12000, 0x15000..<0x18000])
+        #expect(IdleMemory.fileRuns(entries: [present, 0], start: 0, pageSize: 4096).isEmpty)
+        #expect(IdleMemory.fileRuns(entries: [], start: 0, pageSize: 4096).isEmpty)
+        let mappings = IdleMemory.mappings(smaps: Self.smaps)
+        #expect(IdleMemory.writableData(mappings, executable: "/usr/bin/tact").map(\.range.lowerBound) == [0x55d0_c1ab_4000])
+    }
+
+    /// Written data survives a release: only the data pages still shared with the file go.
+    @Test func writtenDataSurvivesAndUnwrittenDataPagesGo() throws {
+        let executable = try #require(IdleMemory.executable)
+        let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        func filePagesInData() throws -> Int {
+            let smaps = try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
+            return try IdleMemory.writableData(IdleMemory.mappings(smaps: smaps), executable: executable).map { mapping in
+                let entries = try #require(IdleMemory.pagemapEntries(mapping.range, pageSize: pageSize))
+                return IdleMemory.fileRuns(entries: entries, start: mapping.range.lowerBound, pageSize: pageSize)
+                    .map { Int(($0.upperBound - $0.lowerBound) / pageSize) }.reduce(0, +)
+            }.reduce(0, +)
+        }
+        IdleMemoryTests.written = (0..<5000).map { $0 &* 2_654_435_761 }
+        let before = try filePagesInData()
+        IdleMemory.release()
+        let after = try filePagesInData()
+        #expect(IdleMemoryTests.written == (0..<5000).map { $0 &* 2_654_435_761 })
+        #expect(before > 0, "no data page of the test binary is still the file's")
+        #expect(after < before / 2, "\(after) of \(before) data pages still the file's after a release")
+    }
+    nonisolated(unsafe) static var written: [Int] = []
 
     /// This test process's own code pages go, and come back when used.
     @Test func releasingDropsResidentCodeAndTheProcessKeepsRunning() throws {
