@@ -91,8 +91,11 @@ public final class Service: @unchecked Sendable {
         // An idle service holds what it uses: what start-up and a backlog touched goes back.
         let memoryRelease = Task { [memoryReleaseInterval] in
             try? await Task.sleep(for: memoryReleaseInterval / 6)
+            // The data pages only after start-up (see `IdleMemory.release`); the code every time.
+            var data = true
             while !Task.isCancelled {
-                IdleMemory.release()
+                IdleMemory.release(data: data)
+                data = false
                 try? await Task.sleep(for: memoryReleaseInterval)
             }
         }
