@@ -33,6 +33,20 @@ enum RawSQL {
         } ?? nil
     }
 
+    /// The first row's first `count` columns as integers (NULL as 0); nil when there is no row.
+    static func integers(_ db: Database, _ sql: String, count: Int, values: [RawValue]) throws -> [Int64]? {
+        let statement = try db.cachedStatement(sql: sql)
+        guard Int(sqlite3_column_count(statement.sqliteStatement)) >= count else {
+            throw DatabaseError(
+                resultCode: .SQLITE_RANGE,
+                message: "\(count) columns asked of a statement that has \(sqlite3_column_count(statement.sqliteStatement))",
+                sql: sql)
+        }
+        return try self.run(db, sql, values, firstRow: true) { handle in
+            (0..<Int32(count)).map { sqlite3_column_int64(handle, $0) }
+        }
+    }
+
     /// The first column of the first row as a real; nil when there is no row or it is NULL.
     static func real(_ db: Database, _ sql: String, _ values: RawValue...) throws -> Double? {
         try self.run(db, sql, values, firstRow: true) { handle in

@@ -692,17 +692,16 @@ public final class SQLiteStore: MessageStore {
         let lastRowID: Int64
         var count: Int
         if let known {
-            // One statement for the three numbers (each statement cost more in binding, stepping
-            // and reading through GRDB than SQLite's work): the newest row, the rows between the
-            // two window starts (old or new; the start moves either way, as each message of a
-            // batch brings its own clock), and the rows recorded since the last count. NOT
-            // INDEXED: a rowid range over the new rows, not the window's index range.
+            // One statement for the three numbers: the newest row, the rows between the two
+            // window starts (old or new; the start moves either way, as each message of a batch
+            // brings its own clock), and the rows recorded since the last count. NOT INDEXED: a
+            // rowid range over the new rows, not the window's index range.
             let numbers = try Self.numbers(
                 db,
                 sql: """
-                    SELECT printf('%lld %lld %lld', IFNULL((SELECT MAX(id) FROM message), 0),
+                    SELECT IFNULL((SELECT MAX(id) FROM message), 0),
                         (SELECT COUNT(*) FROM message WHERE mailbox = ?1 AND outcome = ?2 AND recorded_at >= ?3 AND recorded_at < ?4),
-                        (SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ?5 AND mailbox = ?1 AND outcome = ?2 AND recorded_at >= ?6))
+                        (SELECT COUNT(*) FROM message NOT INDEXED WHERE id > ?5 AND mailbox = ?1 AND outcome = ?2 AND recorded_at >= ?6)
                     """,
                 count: 3,
                 arguments: [.text(mailbox), .text(drafted), .real(min(known.since, since)), .real(max(known.since, since)),
@@ -715,8 +714,8 @@ public final class SQLiteStore: MessageStore {
             let numbers = try Self.numbers(
                 db,
                 sql: """
-                    SELECT printf('%lld %lld', IFNULL((SELECT MAX(id) FROM message), 0),
-                        (SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?))
+                    SELECT IFNULL((SELECT MAX(id) FROM message), 0),
+                        (SELECT COUNT(*) FROM message WHERE mailbox = ? AND outcome = ? AND recorded_at >= ?)
                     """,
                 count: 2,
                 arguments: [.text(mailbox), .text(drafted), .real(since)])
@@ -730,14 +729,12 @@ public final class SQLiteStore: MessageStore {
         return count
     }
 
-    /// The `count` integers that `sql` writes as one text value (`printf('%lld %lld', …)`): reading
-    /// several columns through a GRDB `Row` costs ~35 k instructions (it lays out and lower-cases
-    /// the column names), far more than the statement itself; one text column is cheap.
+    /// The `count` integers of the one row `sql` gives (read through `RawSQL`: a GRDB `Row` of
+    /// several columns cost ~35 k instructions, laying out and lower-casing the column names).
     static func numbers(_ db: Database, sql: String, count: Int, arguments: [RawValue]) throws -> [Int64] {
-        let text = try RawSQL.text(db, sql, values: arguments)
-        let numbers = text?.split(separator: " ").compactMap { Int64($0) } ?? []
-        guard numbers.count == count else {
-            throw StoreError(.notFound, "expected \(count) numbers from the store, read \(text ?? "nothing")")
+        guard let numbers = try RawSQL.integers(db, sql, count: count, values: arguments) else {
+            // A SELECT of scalar subqueries always gives one row.
+            throw StoreError(.notFound, "the store gave no row for the hourly count, which SQLite always gives: the database file may be damaged (check it with `sqlite3 FILE 'PRAGMA integrity_check'`)")
         }
         return numbers
     }

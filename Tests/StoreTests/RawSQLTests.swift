@@ -69,6 +69,11 @@ import Testing
             #expect(try RawSQL.integer(db, "SELECT i FROM raw WHERE id = ?", .integer(2)) == nil)
             #expect(try RawSQL.text(db, "SELECT s FROM raw WHERE id = ?", .integer(2)) == nil)
             #expect(try RawSQL.real(db, "SELECT r FROM raw WHERE id = ?", .integer(2)) == nil)
+            // Several integer columns of one row, NULL as 0; no row is nil; more columns than the
+            // statement has is an error, not a read past its end.
+            #expect(try RawSQL.integers(db, "SELECT ?1, NULL, ?1 + 1", count: 3, values: [.integer(41)]) == [41, 0, 42])
+            #expect(try RawSQL.integers(db, "SELECT id, i FROM raw WHERE id > ?", count: 2, values: [.integer(999)]) == nil)
+            #expect(throws: DatabaseError.self) { try RawSQL.integers(db, "SELECT 1, 2", count: 3, values: []) }
             // Numbered parameters take the values in order.
             #expect(try RawSQL.integer(db, "SELECT ?2 - ?1", .integer(5), .integer(8)) == 3)
         }
