@@ -89,14 +89,16 @@ public final class Service: @unchecked Sendable {
             }
         }
         // An idle service holds what it uses: what start-up and a backlog touched goes back.
-        let memoryRelease = Task { [memoryReleaseInterval] in
+        let memoryRelease = Task { [memoryReleaseInterval, log] in
             try? await Task.sleep(for: memoryReleaseInterval / 6)
             // The data pages only after start-up (see `IdleMemory.release`); the code every time.
-            var data = true
+            // The first release is logged (once per start, not every minute).
+            let released = IdleMemory.release(data: true)
+            log.log(.info, "memory-released", ["kb": "\(released)", "every": "\(memoryReleaseInterval.components.seconds) s"])
             while !Task.isCancelled {
-                IdleMemory.release(data: data)
-                data = false
                 try? await Task.sleep(for: memoryReleaseInterval)
+                if Task.isCancelled { break }
+                IdleMemory.release(data: false)
             }
         }
         let statusTask = Task { [board, notifier] in

@@ -124,6 +124,13 @@ import Glibc
             try dovecot.deliver(try mail("06-cancellation.eml"))
             #expect(eventually(timeout: .seconds(5)) { (try? store.drafts(in: .queued).count) == 1 }, "\(daemon.log)")
 
+            // 10 s after start, the service gave back the pages of its code that start-up
+            // touched (`IdleMemory`): logged once, with how much (many MB for this debug build).
+            #expect(eventually(timeout: .seconds(20)) { daemon.log.contains("memory-released kb=") }, "\(daemon.log)")
+            let releasedKB = daemon.log.components(separatedBy: "memory-released kb=").dropFirst().first
+                .flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
+            #expect(releasedKB > 1024, "the service released \(releasedKB) kB")
+
             // SIGTERM: exits 0, promptly.
             let stopAsked = clock.now
             daemon.signal(SIGTERM)
