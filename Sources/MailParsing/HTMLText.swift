@@ -164,6 +164,6 @@ private struct TextBuilder {
                 while line.last == " " { line.removeLast() }
                 return String(line)
             }
-            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            .joined(separator: "\n").trimmingScalars(ScalarClass.whitespaceOrNewline)
     }
 }

@@ -169,7 +169,7 @@ public struct MailParser: Sendable {
             if let mailbox = tact_internet_address_as_mailbox(address) {
                 let addr = internet_address_mailbox_get_addr(mailbox).map { String(cString: $0) } ?? ""
                 let name = internet_address_get_name(address).map { String(cString: $0) }
-                    .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    .map { $0.trimmingScalars(ScalarClass.whitespaceOrNewline) }
                 guard !addr.isEmpty || !(name ?? "").isEmpty else { continue }
                 result.append(Mailbox(name: name?.isEmpty == false ? name : nil, address: addr))
             } else if let group = tact_internet_address_as_group(address) {
@@ -188,11 +188,11 @@ public struct MailParser: Sendable {
 
     /// `<>` is the null reverse path; otherwise the address between the brackets.
     static func returnPathAddress(_ value: String) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmingScalars(ScalarClass.whitespaceOrNewline)
         guard let open = trimmed.firstIndex(of: "<") else { return trimmed }
         let rest = trimmed[trimmed.index(after: open)...]
         let inner = rest.firstIndex(of: ">").map { rest[..<$0] } ?? rest
-        return inner.trimmingCharacters(in: .whitespaces)
+        return inner.trimmingScalars(ScalarClass.whitespace)
     }
 
     /// Lines that open a part: `--` followed by a boundary declared somewhere in `data` (RFC 2046
@@ -467,7 +467,7 @@ struct PartWalk {
             g_mime_object_get_content_disposition_parameter(object, "filename")
             ?? g_mime_object_get_content_type_parameter(object, "name")
         guard let name else { return nil }
-        let value = String(cString: name).trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = String(cString: name).trimmingScalars(ScalarClass.whitespaceOrNewline)
         return value.isEmpty ? nil : value
     }
 }

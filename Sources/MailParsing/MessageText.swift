@@ -384,9 +384,15 @@ enum SignOff {
         guard let senderName, !senderName.isEmpty,
             let last = lines.lastIndex(where: { !$0.allSatisfy(\.isWhitespace) }), last > 0
         else { return nil }
-        let line = lines[last].trimmingScalars { " \t-–—~.,!".unicodeScalars.contains($0) }.lowercased()
-        guard !line.isEmpty, line.count <= 60 else { return nil }
         let name = senderName.lowercased()
+        let trimmed = lines[last].trimmingScalars { " \t-–—~.,!".unicodeScalars.contains($0) }
+        // Every string the line may equal is at most as long as `name`, in bytes; lower-casing
+        // turns a scalar (at most 4 bytes) into at least one byte, so a trimmed line of more than
+        // 4 bytes for each of the name's cannot match: most last lines are prose, and lower-casing
+        // them was most of this check's cost.
+        guard trimmed.utf8.count <= 4 * name.utf8.count else { return nil }
+        let line = trimmed.lowercased()
+        guard !line.isEmpty, line.count <= 60 else { return nil }
         let words = name.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         guard line == name || words.contains(line) || words.reversed().joined(separator: " ") == line else {
             return nil

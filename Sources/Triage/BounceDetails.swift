@@ -26,8 +26,8 @@ public struct BounceDetails: Sendable, Hashable {
             else { continue }
             // "rfc822; jane@example.com": the address type, then the address.
             let address = recipientField.split(separator: ";", maxSplits: 1).last
-                .map { $0.trimmingCharacters(in: .whitespaces) } ?? recipientField
-            let bare = address.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
+                .map { $0.trimmingScalars(ScalarClass.whitespace) } ?? recipientField
+            let bare = address.trimmingScalars { $0 == "<" || $0 == ">" || $0 == " " }
             failed.append(FailedRecipient(address: bare, status: String(status)))
         }
         self.init(failedRecipients: failed, originalMessageID: report.originalMessageID)
@@ -45,10 +45,10 @@ public struct BounceDetails: Sendable, Hashable {
                 current = [:]
                 lastName = nil
             } else if line.first == " " || line.first == "\t", let name = lastName {
-                current[name, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)
+                current[name, default: ""] += " " + line.trimmingScalars(ScalarClass.whitespace)
             } else if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                current[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let name = line[..<colon].trimmingScalars(ScalarClass.whitespace).lowercased()
+                current[name] = line[line.index(after: colon)...].trimmingScalars(ScalarClass.whitespace)
                 lastName = name
             }
         }

@@ -29,7 +29,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         } else if let failed = message.headerValue("X-Failed-Recipients") {
             // Exim's plain-text bounces carry no DSN part, only this header; it lists permanent
             // failures, hence RFC 3463's "other permanent" status 5.0.0.
-            let addresses = failed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let addresses = failed.split(separator: ",").map { $0.trimmingScalars(ScalarClass.whitespace) }
                 .filter { $0.contains("@") }
             suppression.bounce = BounceDetails(
                 failedRecipients: addresses.map { FailedRecipient(address: $0, status: "5.0.0") },
@@ -100,7 +100,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
 
     /// The value lower-cased and trimmed.
     private static func token(_ value: String) -> String {
-        value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        value.trimmingScalars(ScalarClass.whitespaceOrNewline).lowercased()
     }
 
     /// The keyword of a field with parameters: "auto-replied; owner-email=…" → "auto-replied".
@@ -170,7 +170,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
 
     /// `outOfOfficePrefix` by trimming, lower-casing and comparing every prefix.
     static func outOfOfficePrefixComparingCharacters(_ subject: String) -> String? {
-        let lower = subject.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let lower = subject.trimmingScalars(ScalarClass.whitespaceOrNewline).lowercased()
         return Self.outOfOfficePrefixes.first { lower.hasPrefix($0) }
     }
 
@@ -178,7 +178,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         guard !address.isEmpty, !self.neverAcknowledge.isEmpty else { return nil }
         let domain = String(AddressText.domainPart(address))
         for entry in self.neverAcknowledge {
-            let entry = entry.trimmingCharacters(in: .whitespaces).lowercased()
+            let entry = entry.trimmingScalars(ScalarClass.whitespace).lowercased()
             if entry.isEmpty { continue }
             if entry.contains("@"), !entry.hasPrefix("@") {
                 if entry == address { return entry }

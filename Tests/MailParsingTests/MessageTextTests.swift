@@ -151,6 +151,22 @@ import Testing
         #expect(text.ownWords == "Hello,\nPriya wants a refund")
         #expect(MessageText(splitting: "Priya", senderName: "Priya Patel").ownWords == "Priya")
     }
+
+    /// The name matches in any case, in either order and in any script; lines much longer than
+    /// the name are ruled out by their length before they are lower-cased.
+    @Test func theNameMatchesInAnyCaseOrderAndScript() {
+        let body = "My order never came.\n"
+        for (line, name) in [
+            ("ÉLODIE DURAND", "Élodie Durand"), ("durand élodie", "Élodie Durand"), ("– Élodie.", "Élodie Durand"),
+            ("ЛЕНА", "Лена Петрова"), ("Al", "AL"),
+        ] {
+            let text = MessageText(splitting: body + line, senderName: name)
+            #expect(text.signature == line, "\(line) for \(name)")
+            #expect(text.ownWords == "My order never came.")
+        }
+        let long = "Élodie Durand " + String(repeating: "writes again about the parcel ", count: 4)
+        #expect(MessageText(splitting: body + long, senderName: "Élodie Durand").signature.isEmpty)
+    }
 }
 
 @Suite struct ClosingLineTests {
