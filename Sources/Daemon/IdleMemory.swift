@@ -4,14 +4,15 @@ import Foundation
 import Glibc
 #endif
 
-/// What an idle service gives back: the resident pages of its own executable that are copies of
-/// the file (its code and read-only data, and the data pages it never wrote), and the heap's free
-/// memory.
+/// What an idle service gives back: the resident pages of its own executable and of the shared
+/// libraries that are copies of their files (code and read-only data; of the executable, also the
+/// data pages it never wrote), and the heap's free memory.
 ///
 /// The release build is one static binary (the Swift runtime, Foundation and ICU inside): start-up
 /// and a backlog touch pages all over its code, and the kernel maps them in 64 KB blocks, so an
 /// idle `tact run` kept ~18 MB of its 27 MB of code resident though its idle loops use ~5 MB
-/// (measured: `TactBench idle`, /proc/PID/smaps). Those pages are clean
+/// (measured: `TactBench idle`, /proc/PID/smaps); the libraries kept ~12 MB more (libcrypto
+/// ~3 MB of OpenSSL's start-up, libstdc++, SQLite, GnuTLS, …). Those pages are clean
 /// copies of the file: dropping them (`MADV_DONTNEED`) loses nothing, and the next use maps them
 /// back from the page cache (a minor fault per 64 KB block). Read-only mappings that hold a page
 /// written by the process (the relocated, then write-protected data) are left alone; in the
@@ -99,9 +100,93 @@ public enum IdleMemory {
         return read == wanted ? entries : nil
     }
 
-    /// The mappings of `executable` whose resident pages can be dropped without losing anything.
-    static func releasable(_ mappings: [Mapping], executable: String) -> [Mapping] {
-        mappings.filter { $0.path == executable && $0.isCleanFileCopy }
+    /// The mappings whose resident pages can be dropped without losing anything: the clean
+    /// copies of the executable and of the files in `startupFiles` (the shared libraries mapped
+    /// at start; libcrypto alone kept ~3 MB of what OpenSSL's start-up touched).
+    ///
+    /// Only files mapped at start: those are never unmapped. A library loaded later could be
+    /// unloaded between the look at smaps and `madvise`, and its addresses given to new memory,
+    /// which `MADV_DONTNEED` would then zero.
+    static func releasable(_ mappings: [Mapping], executable: String, startupFiles: Set<String>) -> [Mapping] {
+        mappings.filter { mapping in
+            mapping.isCleanFileCopy
+                && (mapping.path == executable || (Self.isOrdinaryFile(mapping.path) && startupFiles.contains(mapping.path)))
+        }
+    }
+
+    /// A path the kernel shows for a mapping of an ordinary file: absolute, still linked, and not
+    /// a device or a memfd (the kernel's own mappings, such as [vvar] and [vdso], are bracketed).
+    static func isOrdinaryFile(_ path: String) -> Bool {
+        path.hasPrefix("/") && !path.hasPrefix("/dev/") && !path.hasPrefix("/memfd:") && !path.hasSuffix(" (deleted)")
+    }
+
+    /// The files mapped in `maps` (the text of /proc/self/maps).
+    static func mappedFiles(maps: String) -> Set<String> {
+        var files = Set<String>()
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6 else { continue }
+            let path = fields[5].drop { $0 == " " }
+            if Self.isOrdinaryFile(String(path)) { files.insert(String(path)) }
+        }
+        return files
+    }
+
+    private static let startupLock = NSLock()
+    nonisolated(unsafe) private static var noted: Set<String> = []
+
+    /// Notes the files mapped now as those mapped at start, whose clean pages `release` may
+    /// drop. The service calls it before it starts any work; without it only the executable's
+    /// pages are released.
+    public static func noteStartupFiles() {
+        let files = Self.procText("/proc/self/maps").map(Self.mappedFiles) ?? []
+        Self.startupLock.withLock { if Self.noted.isEmpty { Self.noted = files } }
+    }
+
+    static var startupFiles: Set<String> { Self.startupLock.withLock { Self.noted } }
+
+    /// When a release is worth its cost. Each drops the pages the idle loops use too, which they
+    /// fault straight back (~4 MB within seconds), and reads /proc/self/smaps: done every minute
+    /// it nearly doubled an idle service's CPU. Pages pile up again only when the service works
+    /// (one message processed maps most of the pipeline's code back, ~10 MB), so after the
+    /// first release a check releases only when the resident set grew by `growthKB` over what
+    /// it was one check after the last release, when the idle loops' pages were back.
+    struct ReleasePolicy {
+        /// Growth of the resident set, in kB, that makes a check release.
+        var growthKB = 3 * 1024
+        private var hasReleased = false
+        /// The resident set one check after the last release; nil until that check.
+        private var settled: Int?
+
+        init(growthKB: Int = 3 * 1024) { self.growthKB = growthKB }
+
+        /// Whether to release now, given the resident set in kB. The first check after start
+        /// always releases (start-up touched most of the code); the one after each release
+        /// only notes what the idle service holds.
+        mutating func due(residentKB: Int) -> Bool {
+            guard self.hasReleased else { return true }
+            guard let settled = self.settled else {
+                self.settled = residentKB
+                return false
+            }
+            return residentKB - settled >= self.growthKB
+        }
+
+        /// Notes a release.
+        mutating func released() {
+            self.hasReleased = true
+            self.settled = nil
+        }
+    }
+
+    /// The process's resident set in kB (`VmRSS` of /proc/self/status: a small file the kernel
+    /// fills from counters, without walking the page tables as smaps does); 0 if unreadable.
+    static func residentKB() -> Int {
+        guard let status = Self.procText("/proc/self/status") else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return 0
     }
 
     /// glibc's `malloc_trim(0)`: free memory at the top of the heap and in free chunks goes back
@@ -154,7 +239,8 @@ public enum IdleMemory {
         guard let executable = Self.executable, let smaps = Self.procText("/proc/self/smaps") else { return 0 }
         var released = 0
         let mappings = Self.mappings(smaps: smaps)
-        for mapping in Self.releasable(mappings, executable: executable) where mapping.residentKB > 0 {
+        for mapping in Self.releasable(mappings, executable: executable, startupFiles: Self.startupFiles)
+        where mapping.residentKB > 0 {
             let start = UnsafeMutableRawPointer(bitPattern: mapping.range.lowerBound)
             if madvise(start, Int(mapping.range.upperBound - mapping.range.lowerBound), MADV_DONTNEED) == 0 {
                 released += mapping.residentKB
@@ -163,15 +249,23 @@ public enum IdleMemory {
         // The data: only the pages never written, and with MADV_PAGEOUT, which reclaims and never
         // discards (a page written between the look at pagemap and this call is kept, or goes to
         // swap like any other), where MADV_DONTNEED would throw the written page away.
-        let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
         for mapping in Self.writableData(mappings, executable: executable) where data && mapping.residentKB > mapping.anonymousKB {
-            guard let entries = Self.pagemapEntries(mapping.range, pageSize: pageSize) else { continue }
-            for run in Self.fileRuns(entries: entries, start: mapping.range.lowerBound, pageSize: pageSize) {
-                if madvise(UnsafeMutableRawPointer(bitPattern: run.lowerBound), Int(run.upperBound - run.lowerBound), MADV_PAGEOUT) == 0 {
-                    released += Int((run.upperBound - run.lowerBound) / 1024)
-                }
-            }
+            released += Self.reclaimFilePages(mapping.range)
         }
         return released
+    }
+
+    /// Reclaims the pages of a writable private file mapping that are still the file's (never
+    /// written), with `MADV_PAGEOUT`; written pages stay. Returns the kilobytes asked for.
+    static func reclaimFilePages(_ range: Range<UInt>) -> Int {
+        let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        guard let entries = Self.pagemapEntries(range, pageSize: pageSize) else { return 0 }
+        var reclaimed = 0
+        for run in Self.fileRuns(entries: entries, start: range.lowerBound, pageSize: pageSize) {
+            if madvise(UnsafeMutableRawPointer(bitPattern: run.lowerBound), Int(run.upperBound - run.lowerBound), MADV_PAGEOUT) == 0 {
+                reclaimed += Int((run.upperBound - run.lowerBound) / 1024)
+            }
+        }
+        return reclaimed
     }
 }

@@ -31,8 +31,9 @@ public final class Service: @unchecked Sendable {
     public var idleRecheck: Duration = .seconds(300)
     /// How often the outbox looks for approved replies when nobody wakes it.
     public var outboxInterval: Duration = .seconds(30)
-    /// How often the service gives back the pages of its code it is not using and the heap's
-    /// free memory (`IdleMemory`); the first time is `memoryReleaseInterval / 6` after start.
+    /// How often the service looks whether to give back the pages of code it is not using and
+    /// the heap's free memory (`IdleMemory`): the first time, `memoryReleaseInterval / 6` after
+    /// start, it does; later only when work brought pages back (`IdleMemory.ReleasePolicy`).
     public var memoryReleaseInterval: Duration = .seconds(60)
 
     // Touched only from `run()`'s task.
@@ -67,6 +68,8 @@ public final class Service: @unchecked Sendable {
     /// Runs until SIGTERM or SIGINT. Throws `StartupError` (before READY) when the configuration,
     /// its files or the store are unusable, or another `tact run` holds the state folder.
     public func run() async throws {
+        // Before any work: the libraries mapped now are those `IdleMemory` may trim later.
+        IdleMemory.noteStartupFiles()
         let signals = SignalStream([SIGHUP, SIGTERM, SIGINT, SIGUSR1])
         let configuration: TactConfiguration
         do { configuration = try self.load() } catch { throw StartupError("\(error)") }
@@ -91,14 +94,22 @@ public final class Service: @unchecked Sendable {
         // An idle service holds what it uses: what start-up and a backlog touched goes back.
         let memoryRelease = Task { [memoryReleaseInterval, log] in
             try? await Task.sleep(for: memoryReleaseInterval / 6)
-            // The data pages only after start-up (see `IdleMemory.release`); the code every time.
-            // The first release is logged (once per start, not every minute).
+            // The data pages only after start-up (see `IdleMemory.release`); the code and the
+            // libraries whenever work brought pages back (`IdleMemory.ReleasePolicy`).
+            // The first release is logged (once per start, not every time).
+            var policy = IdleMemory.ReleasePolicy()
             let released = IdleMemory.release(data: true)
-            log.log(.info, "memory-released", ["kb": "\(released)", "every": "\(memoryReleaseInterval.components.seconds) s"])
+            policy.released()
+            log.log(.info, "memory-released", [
+                "kb": "\(released)", "check": "\(memoryReleaseInterval.components.seconds) s",
+                "after-growth": "\(policy.growthKB) kB",
+            ])
             while !Task.isCancelled {
                 try? await Task.sleep(for: memoryReleaseInterval)
                 if Task.isCancelled { break }
+                guard policy.due(residentKB: IdleMemory.residentKB()) else { continue }
                 IdleMemory.release(data: false)
+                policy.released()
             }
         }
         let statusTask = Task { [board, notifier] in
