@@ -153,4 +153,21 @@ import Testing
             #expect(FirstName.fromDisplayName("Jane Doe", address: "hello@bluebottlecoffee.com", bytewise: bytewise) == "Jane")
         }
     }
+
+    /// The parts of an ASCII address read on bytes are those read on Characters.
+    @Test func addressPartsBytewiseAreThoseOfTheCharacterWay() {
+        let pieces = ["jane", "JDoe", "@", "@@", ".", "..", "Mail", "EXAMPLE", "co", "uk", "x-y", "9", "_", "", "a.b"]
+        var random = SplitMix64(seed: 7)
+        var addresses = ["", "@", "jane@", "@example.com", "a@b@c", "JDoe@Mail.Example.COM", "a@.b.c", "x..y@..z", "@@a@@b.c"]
+        for _ in 0..<3_000 { addresses.append(random.concatenation(of: pieces, count: 1...6)) }
+        for address in addresses {
+            let bytewise = AddressParts(address, bytewise: true)
+            let characterwise = AddressParts(address, bytewise: false)
+            #expect(bytewise.local == characterwise.local, "\(address)")
+            #expect(bytewise.domainLabel == characterwise.domainLabel, "\(address)")
+            #expect(bytewise.domainLetters == characterwise.domainLetters, "\(address)")
+        }
+        let parts = AddressParts("JDoe@Mail.Example.COM", bytewise: true)
+        #expect(parts.local == "jdoe" && parts.domainLabel == "mail" && parts.domainLetters == "mailexamplecom")
+    }
 }

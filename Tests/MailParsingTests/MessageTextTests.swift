@@ -170,6 +170,29 @@ import Testing
 }
 
 @Suite struct ClosingLineTests {
+    /// ASCII lines are trimmed and lower-cased on bytes; the answer must be the Character way's.
+    @Test func theByteWayAnswersAsTheCharacterWay() {
+        let pieces = Array(SignOff.closings.filter { $0.utf8.allSatisfy { $0 < 0x80 } }) + [
+            "Jane", "and", "THANKS", "Best Regards", " ", "  ", "\t", ",", ".", "!", "-", "\r", "\r\n", "\u{0B}",
+            "\u{0C}", ":)", "Kind", "regards", "so much", "Thanks ,", "x",
+        ]
+        var random = SplitMix64(seed: 11)
+        var found = 0
+        for _ in 0..<30_000 {
+            var line = random.concatenation(of: pieces, count: 1...4)
+            if Bool.random(using: &random) { line = line.uppercased() }
+            let text = Substring(line)
+            let expected = SignOff.trimmedClosingCharacters(text)
+            #expect(SignOff.trimmedClosing(text) == expected, "\(line.debugDescription)")
+            if expected != nil { found += 1 }
+        }
+        #expect(found > 1_000)
+        // Not ASCII: the Character way, with its dashes.
+        #expect(SignOff.trimmedClosing("— Merci —") == "merci")
+        #expect(SignOff.trimmedClosing(" \tKind regards,\t") == "kind regards")
+        #expect(SignOff.trimmedClosing("Thanks\r") == nil)
+    }
+
     /// `closing` rejects most lines by counting their bytes before trimming; it must answer as the
     /// trimming alone does, for closings dressed in every way and for lines that are not closings.
     @Test func theByteCountNeverRejectsAClosing() {
