@@ -146,20 +146,28 @@ public enum ReplyComposer {
         let normalized = self.normalizeLineEnds(body)
         let needsEncoding = self.needsEncoding(normalized)
         headers.append(("Content-Transfer-Encoding", needsEncoding ? "quoted-printable" : "7bit"))
-        var text = headers.map { self.fold("\($0.0): \($0.1)") }.joined(separator: "\r\n") + "\r\n\r\n"
+        // The message's bytes written once, in one buffer (joining Strings, then converting the
+        // whole to Data, copied the reply three times).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024 + normalized.utf8.count + normalized.utf8.count / 16)
+        for (index, header) in headers.enumerated() {
+            if index > 0 { bytes += [13, 10] }
+            bytes += self.fold("\(header.0): \(header.1)").utf8
+        }
+        bytes += [13, 10, 13, 10]
         if needsEncoding {
-            text += self.quotedPrintable(normalized)
+            bytes += self.quotedPrintable(normalized).utf8
         } else {
-            var crlf: [UInt8] = []
-            crlf.reserveCapacity(normalized.utf8.count + normalized.utf8.count / 32)
-            for byte in normalized.utf8 {
-                if byte == 10 { crlf.append(13) }
-                crlf.append(byte)
+            var normalized = normalized
+            normalized.withUTF8 { body in
+                for byte in body {
+                    if byte == 10 { bytes.append(13) }
+                    bytes.append(byte)
+                }
             }
-            text += String(decoding: crlf, as: UTF8.self)
         }
         readable += headers.dropFirst(3).map { ($0.0, $0.1) }
-        return ComposedReply(fields: readable, data: Data(text.utf8))
+        return ComposedReply(fields: readable, data: Data(bytes))
     }
 
     /// A new Message-ID in the mailbox's own domain.
@@ -291,17 +299,21 @@ public enum ReplyComposer {
     /// Whether a body (LF line ends) must be quoted-printable: a byte outside printable ASCII
     /// other than LF and tab, or a line over SMTP's 998 bytes. One pass over the bytes.
     static func needsEncoding(_ text: String) -> Bool {
-        var length = 0
-        for byte in text.utf8 {
-            if byte == 10 {
-                length = 0
-                continue
+        var text = text
+        // The String's own contiguous bytes: its UTF-8 view's iterator cost ~6 instructions a byte.
+        return text.withUTF8 { bytes in
+            var length = 0
+            for byte in bytes {
+                if byte == 10 {
+                    length = 0
+                    continue
+                }
+                if byte > 0x7E || (byte < 0x20 && byte != 9) { return true }
+                length += 1
+                if length > 998 { return true }
             }
-            if byte > 0x7E || (byte < 0x20 && byte != 9) { return true }
-            length += 1
-            if length > 998 { return true }
+            return false
         }
-        return false
     }
 
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks at 76 characters.
