@@ -62,7 +62,10 @@ public enum FirstName {
             return nil
         }
         // A trailing "(Acme)" or "via Service" names a company or a relay, not the person.
-        if let paren = name.firstIndex(of: "(") { name = String(name[..<paren]) }
+        // (An ASCII name is searched on bytes: the same index, without a grapheme walk.)
+        if let paren = bytewise ? name.utf8.firstIndex(of: UInt8(ascii: "(")) : name.firstIndex(of: "(") {
+            name = String(name[..<paren])
+        }
         if let via = Self.via(in: name) { name = String(name[..<via]) }
         let words = bytewise
             ? ASCIIWords.split(name) { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
