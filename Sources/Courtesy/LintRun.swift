@@ -343,6 +343,17 @@ struct LintRun {
         }
     }
 
+    /// Whether the bytes are white space only, as `trimmingSpaces.isEmpty` says of their text:
+    /// on bytes while they are ASCII (tab to CR and the space are its white space), else on
+    /// Characters.
+    private func isBlank(_ range: Range<Int>) -> Bool {
+        for byte in self.bytes[range] {
+            if byte >= 0x80 { return DraftLayout.text(self.bytes, range).trimmingSpaces.isEmpty }
+            if byte != 0x20 && !(0x09...0x0D).contains(byte) { return false }
+        }
+        return true
+    }
+
     private static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
@@ -372,8 +383,7 @@ struct LintRun {
 
     private mutating func reportSignOff(_ rule: CompiledRule) {
         let lines = self.layout.roles.indices.filter {
-            self.layout.roles[$0] == .scope(.signOff)
-                && !DraftLayout.text(self.bytes, self.layout.lines[$0]).trimmingSpaces.isEmpty
+            self.layout.roles[$0] == .scope(.signOff) && !self.isBlank(self.layout.lines[$0])
         }
         guard let closing = lines.first else { return }
         let closingRange = self.layout.lines[closing]
