@@ -170,22 +170,28 @@ import Testing
 }
 
 @Suite struct ClosingLineTests {
+    /// Lines of one to four pieces, upper-cased half the time: the two answers for each must
+    /// agree. Returns how many lines the reference found a closing in.
+    static func agree(pieces: [String], seed: UInt64, _ answers: (Substring) -> (String?, String?)) -> Int {
+        var random = SplitMix64(seed: seed)
+        var found = 0
+        for _ in 0..<30_000 {
+            var line = random.concatenation(of: pieces, count: 1...4)
+            if Bool.random(using: &random) { line = line.uppercased() }
+            let (answer, reference) = answers(Substring(line))
+            #expect(answer == reference, "\(line.debugDescription)")
+            if reference != nil { found += 1 }
+        }
+        return found
+    }
+
     /// ASCII lines are trimmed and lower-cased on bytes; the answer must be the Character way's.
     @Test func theByteWayAnswersAsTheCharacterWay() {
         let pieces = Array(SignOff.closings.filter { $0.utf8.allSatisfy { $0 < 0x80 } }) + [
             "Jane", "and", "THANKS", "Best Regards", " ", "  ", "\t", ",", ".", "!", "-", "\r", "\r\n", "\u{0B}",
             "\u{0C}", ":)", "Kind", "regards", "so much", "Thanks ,", "x",
         ]
-        var random = SplitMix64(seed: 11)
-        var found = 0
-        for _ in 0..<30_000 {
-            var line = random.concatenation(of: pieces, count: 1...4)
-            if Bool.random(using: &random) { line = line.uppercased() }
-            let text = Substring(line)
-            let expected = SignOff.trimmedClosingCharacters(text)
-            #expect(SignOff.trimmedClosing(text) == expected, "\(line.debugDescription)")
-            if expected != nil { found += 1 }
-        }
+        let found = Self.agree(pieces: pieces, seed: 11) { (SignOff.trimmedClosing($0), SignOff.trimmedClosingCharacters($0)) }
         #expect(found > 1_000)
         // Not ASCII: the Character way, with its dashes.
         #expect(SignOff.trimmedClosing("— Merci —") == "merci")
@@ -200,15 +206,8 @@ import Testing
             "Jane", "I ordered a blue jacket last week", "and", "THANKS", "Best Regards", " ", "  ", "\t", ",", ".",
             "!", "-", "–", "—", "\r", "\u{0B}", "e\u{301}", "İ", "grüße", "\u{A0}", ":)", "Kind", "regards", "so much",
         ]
-        var random = SplitMix64(seed: 7)
-        var found = 0
-        for _ in 0..<30_000 {
-            var line = random.concatenation(of: pieces, count: 1...4)
-            if Bool.random(using: &random) { line = line.uppercased() }
-            let text = Substring(line)
-            let expected = text.utf8.count <= 80 ? SignOff.trimmedClosing(text) : nil
-            #expect(SignOff.closing(text) == expected, "\(line.debugDescription)")
-            if expected != nil { found += 1 }
+        let found = Self.agree(pieces: pieces, seed: 7) { text in
+            (SignOff.closing(text), text.utf8.count <= 80 ? SignOff.trimmedClosing(text) : nil)
         }
         #expect(found > 1_000)
         // Every closing, at its longest and dressed up, is still found.
