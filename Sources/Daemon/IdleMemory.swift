@@ -145,26 +145,24 @@ public enum IdleMemory {
 
     static var startupFiles: Set<String> { Self.startupLock.withLock { Self.noted } }
 
-    /// When a release is worth its cost. Each drops the pages the idle loops use too, which they
-    /// fault straight back (~4 MB within seconds), and reads /proc/self/smaps: done every minute
-    /// it nearly doubled an idle service's CPU. Pages pile up again only when the service works
-    /// (one message processed maps most of the pipeline's code back: 8.8 MB, measured), so after the
-    /// first release a check releases only when the resident set grew by `growthKB` over what
-    /// it was one check after the last release, when the idle loops' pages were back.
+    /// When another release is worth its cost, after the one that follows start-up. Each drops
+    /// the pages the idle loops use too, which they fault straight back (~4 MB within seconds),
+    /// and reads /proc/self/smaps: done every minute it nearly doubled an idle service's CPU.
+    /// Pages pile up again only when the service works (one message processed maps most of the
+    /// pipeline's code back: 8.8 MB, measured), so a check releases only when the resident set
+    /// grew by `growthKB` over what it was one check after the last release, when the idle
+    /// loops' pages were back.
     struct ReleasePolicy {
         /// Growth of the resident set, in kB, that makes a check release.
-        var growthKB = 3 * 1024
-        private var hasReleased = false
+        let growthKB: Int
         /// The resident set one check after the last release; nil until that check.
         private var settled: Int?
 
         init(growthKB: Int = 3 * 1024) { self.growthKB = growthKB }
 
-        /// Whether to release now, given the resident set in kB. The first check after start
-        /// always releases (start-up touched most of the code); the one after each release
-        /// only notes what the idle service holds.
+        /// Whether to release now, given the resident set in kB. The check right after a
+        /// release only notes what the idle service holds.
         mutating func due(residentKB: Int) -> Bool {
-            guard self.hasReleased else { return true }
             guard let settled = self.settled else {
                 self.settled = residentKB
                 return false
@@ -173,10 +171,7 @@ public enum IdleMemory {
         }
 
         /// Notes a release.
-        mutating func released() {
-            self.hasReleased = true
-            self.settled = nil
-        }
+        mutating func released() { self.settled = nil }
     }
 
     /// The process's resident set in kB (`VmRSS` of /proc/self/status: a small file the kernel
@@ -199,10 +194,9 @@ public enum IdleMemory {
     }
 
     /// A /proc file's whole text, read until the end. /proc reports a size of 0 and hands out
-    /// whole records per read, so a reader that stops at a short read gets only the first few
-    /// (Foundation's `String(contentsOfFile:)` returned 3.5 KB of smaps, five mappings, when the
-    /// process ran on mimalloc: nothing was released). Nil when it cannot be
-    /// opened or read.
+    /// whole records per read, so a reader that stops at a short read gets only the first few:
+    /// Foundation's `String(contentsOfFile:)` returned 3.8 KB of a 78 KB smaps, the executable's
+    /// mappings and none of the libraries'. Nil when it cannot be opened or read.
     static func procText(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -226,9 +220,10 @@ public enum IdleMemory {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
     }
 
-    /// Drops the resident pages of the executable's clean mappings and returns the heap's free
-    /// memory to the system; with `data`, also reclaims the data pages still the file's. Returns
-    /// the kilobytes released.
+    /// Drops the resident pages of the `releasable` mappings (the executable's and the startup
+    /// libraries' clean copies of their files) and returns the heap's free memory to the system;
+    /// with `data`, also reclaims the executable's data pages still the file's. Returns the
+    /// kilobytes released.
     ///
     /// Reclaimed data pages leave the page cache too, so those in use are read from disk again:
     /// the service asks for them once, after start-up (which touches most of them), not every

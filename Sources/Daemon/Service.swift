@@ -99,7 +99,6 @@ public final class Service: @unchecked Sendable {
             // The first release is logged (once per start, not every time).
             var policy = IdleMemory.ReleasePolicy()
             let released = IdleMemory.release(data: true)
-            policy.released()
             log.log(.info, "memory-released", [
                 "kb": "\(released)", "check": "\(memoryReleaseInterval.components.seconds) s",
                 "after-growth": "\(policy.growthKB) kB",

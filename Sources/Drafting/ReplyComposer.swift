@@ -151,10 +151,13 @@ public enum ReplyComposer {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1024 + normalized.utf8.count + normalized.utf8.count / 16)
         for (index, header) in headers.enumerated() {
-            if index > 0 { bytes += [13, 10] }
+            if index > 0 {
+                bytes.append(13)
+                bytes.append(10)
+            }
             bytes += self.fold("\(header.0): \(header.1)").utf8
         }
-        bytes += [13, 10, 13, 10]
+        bytes.append(contentsOf: "\r\n\r\n".utf8)
         if needsEncoding {
             bytes += self.quotedPrintable(normalized).utf8
         } else {

@@ -329,13 +329,7 @@ enum SignOff {
         // between the trims still hold it whole, so nothing differs. Longer than every closing:
         // no String to make.
         guard upper - lower <= Self.longestClosing else { return .some(nil) }
-        let words = String(unsafeUninitializedCapacity: upper - lower) { buffer in
-            for index in lower..<upper {
-                let byte = bytes[index]
-                buffer[index - lower] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            }
-            return upper - lower
-        }
+        let words = ASCIIWords.lowercased(bytes, lower..<upper)
         return .some(Self.closings.contains(words) ? words : nil)
     }
 
