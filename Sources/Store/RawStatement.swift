@@ -35,14 +35,7 @@ enum RawSQL {
 
     /// The first row's first `count` columns as integers (NULL as 0); nil when there is no row.
     static func integers(_ db: Database, _ sql: String, count: Int, values: [RawValue]) throws -> [Int64]? {
-        let statement = try db.cachedStatement(sql: sql)
-        guard Int(sqlite3_column_count(statement.sqliteStatement)) >= count else {
-            throw DatabaseError(
-                resultCode: .SQLITE_RANGE,
-                message: "\(count) columns asked of a statement that has \(sqlite3_column_count(statement.sqliteStatement))",
-                sql: sql)
-        }
-        return try self.run(db, sql, values, firstRow: true) { handle in
+        try self.run(db, sql, values, firstRow: true, columns: count) { handle in
             (0..<Int32(count)).map { sqlite3_column_int64(handle, $0) }
         }
     }
@@ -68,12 +61,18 @@ enum RawSQL {
     }
 
     /// Binds `values`, steps, hands the first row (if any) to `read`, and resets the statement
-    /// whatever happens, so that no statement is left holding a read transaction open.
+    /// whatever happens, so that no statement is left holding a read transaction open. `read`
+    /// may read the first `columns` columns; a statement with fewer is refused before it runs.
     private static func run<T>(
-        _ db: Database, _ sql: String, _ values: [RawValue], firstRow: Bool, read: (OpaquePointer) -> T
+        _ db: Database, _ sql: String, _ values: [RawValue], firstRow: Bool, columns: Int = 0, read: (OpaquePointer) -> T
     ) throws -> T? {
         let statement = try db.cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
+        guard Int(sqlite3_column_count(handle)) >= columns else {
+            throw DatabaseError(
+                resultCode: .SQLITE_RANGE, message: "\(columns) columns asked of a statement that has \(sqlite3_column_count(handle))",
+                sql: sql)
+        }
         // The code of a reset repeats the previous step's error, which was reported then.
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }

@@ -114,6 +114,10 @@ import Testing
                 try RawSQL.execute(db, "INSERT INTO raw (id) VALUES (?)", .integer(3), .text("extra"))
             }
             #expect(try RawSQL.integer(db, "SELECT COUNT(*) FROM raw") == 1)
+            // More columns asked than the statement has: refused, not read past its end.
+            let columns = #expect(throws: DatabaseError.self) { try RawSQL.integers(db, "SELECT 1, 2", count: 3, values: []) }
+            #expect(columns?.resultCode == .SQLITE_RANGE)
+            #expect(try RawSQL.integers(db, "SELECT 1, 2", count: 2, values: []) == [1, 2])
         }
     }
 }
