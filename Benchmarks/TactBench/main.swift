@@ -23,6 +23,7 @@ let all: [Benchmark] = [
     cliBenchmark,
     latencyBenchmark,
     idleBenchmark,
+    outputsBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
