@@ -261,3 +261,46 @@ import Testing
         #expect("a\n\nb\n".lineFeedLines() == ["a", "", "b", ""])
     }
 }
+
+@Suite struct SplitScanTests {
+    /// `linesWithMarkers` (each marker byte found with memchr over the whole body) must mark the
+    /// lines that `hasMarker` marks one by one, wherever the markers fall: first or last byte of
+    /// a line, several in a line, on a line of their own, in the last line without a line feed.
+    @Test func markersFoundInTheWholeBodyAreThoseOfEachLine() {
+        let pieces = ["\n", "\n\n", "a", "Jane", " ", "é", "語", ">", ":", "-", "_", "=", "--", "> quoted", "x:", "\t", "On"]
+        var random = SplitMix64(seed: 17)
+        var marked = 0
+        for _ in 0..<5_000 {
+            let text = random.concatenation(of: pieces, count: 0...16)
+            let lines = text.lineFeedLines()
+            let expected = lines.map(QuoteMarkers.hasMarker)
+            marked += expected.filter { $0 }.count
+            #expect(QuoteMarkers.linesWithMarkers(text, lines) == expected, "\(text.debugDescription)")
+        }
+        #expect(marked > 5_000)
+    }
+
+    /// Own words without any marker, closing or signature are the body tidied: trailing blanks
+    /// cut, runs of blank lines made one, none at the ends. Checked against joining the lines as
+    /// the split did before it copied runs of the body (`tidy`).
+    @Test func ownWordsAreTheBodyTidied() {
+        let pieces = ["Hello", "world", "x", "é", "語", " ", "\t", "\n", "\n\n", " \n", "\t\n", "\n \n", "\r"]
+        var random = SplitMix64(seed: 23)
+        for _ in 0..<5_000 {
+            let body = random.concatenation(of: pieces, count: 0...20)
+            var kept: [Substring] = []
+            for line in body.lineFeedLines() {
+                var line = line
+                while let last = line.utf8.last, last == 0x20 || last == 0x09 {
+                    line = line[..<line.utf8.index(before: line.utf8.endIndex)]
+                }
+                if line.isEmpty, kept.last?.isEmpty ?? true { continue }
+                kept.append(line)
+            }
+            while kept.last?.isEmpty == true { kept.removeLast() }
+            let split = MessageText(splitting: body)
+            #expect(split.ownWords == kept.joined(separator: "\n"), "\(body.debugDescription)")
+            #expect(split.quoted.isEmpty && split.signature.isEmpty, "\(body.debugDescription)")
+        }
+    }
+}
