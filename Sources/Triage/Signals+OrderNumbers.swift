@@ -21,30 +21,35 @@ extension Signals {
     }
 
     private static func orderNumbers(inBytes bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-        // Chunks between white space, and which of them hold a digit: only those can be
-        // identifiers, so the (rarer) look-back for a reference word starts from them.
-        var chunks: [Range<Int>] = []
-        chunks.reserveCapacity(bytes.count / 5 + 1)
-        var withDigit: [Int] = []
-        var start = -1
-        var digit = false
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                if start >= 0 {
-                    if digit { withDigit.append(chunks.count) }
-                    chunks.append(start..<index)
-                }
-                start = -1
-                digit = false
-            } else {
-                if start < 0 { start = index }
-                if byte >= 0x30 && byte <= 0x39 { digit = true }
+        // Only chunks (runs of bytes between white space) that hold a digit can be identifiers:
+        // the scan looks for digits eight bytes at a time, then finds the chunk around one and
+        // the chunks before it. (Cutting every chunk of the text first cost ~16 instructions a
+        // byte, the most of any signal for long mail.)
+        guard let base = bytes.baseAddress else { return [] }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+        /// The first ASCII digit at or after `start`.
+        func nextDigit(from start: Int) -> Int? {
+            var index = start
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let digits = Self.digitBytes(word)
+                if digits != 0 { return index + digits.trailingZeroBitCount / 8 }
+                index += 8
             }
+            while index < bytes.count {
+                if bytes[index] &- 0x30 < 10 { return index }
+                index += 1
+            }
+            return nil
         }
-        if start >= 0 {
-            if digit { withDigit.append(chunks.count) }
-            chunks.append(start..<bytes.count)
+        /// The chunk that ends before the white space in front of `start`, if any.
+        func chunkBefore(_ start: Int) -> Range<Int>? {
+            var upper = start
+            while upper > 0, isSpace(bytes[upper - 1]) { upper -= 1 }
+            guard upper > 0 else { return nil }
+            var lower = upper - 1
+            while lower > 0, !isSpace(bytes[lower - 1]) { lower -= 1 }
+            return lower..<upper
         }
 
         var found: [String] = []
@@ -71,21 +76,38 @@ extension Signals {
         }
         /// The chunk's ASCII letters, lower-cased, up to a "#" or ":" (and where that is).
         func head(_ range: Range<Int>) -> (word: String, split: Int?) {
-            var letters: [UInt8] = []
-            for index in range {
-                let byte = bytes[index]
-                if byte == 0x23 || byte == 0x3A { return (String(decoding: letters, as: UTF8.self), index) }
-                if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A { letters.append(byte | 0x20) }
-                if letters.count > 14 { break }
+            // At most 15 letters: written straight into a small String, no array on the heap.
+            var split: Int?
+            let word = String(unsafeUninitializedCapacity: 15) { letters in
+                var count = 0
+                for index in range {
+                    let byte = bytes[index]
+                    if byte == 0x23 || byte == 0x3A {
+                        split = index
+                        break
+                    }
+                    if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
+                        letters[count] = byte | 0x20
+                        count += 1
+                    }
+                    if count > 14 { break }
+                }
+                return count
             }
-            return (String(decoding: letters, as: UTF8.self), nil)
+            return (word, split)
         }
         func isReferenceWord(_ word: String) -> Bool {
             referenceWords.contains(word) || (word.hasSuffix("s") && referenceWords.contains(String(word.dropLast())))
         }
 
-        for index in withDigit {
-            let chunk = trimmed(chunks[index])
+        var position = 0
+        while let digit = nextDigit(from: position) {
+            var lower = digit
+            while lower > 0, !isSpace(bytes[lower - 1]) { lower -= 1 }
+            var upper = digit + 1
+            while upper < bytes.count, !isSpace(bytes[upper]) { upper += 1 }
+            position = upper
+            let chunk = trimmed(lower..<upper)
             guard !chunk.isEmpty else { continue }
             if bytes[chunk.lowerBound] == 0x23 {
                 add(chunk)
@@ -97,21 +119,31 @@ extension Signals {
                 add((split + 1)..<chunk.upperBound)
                 continue
             }
-            // "order 4471-22", "invoice no. 123", "order number is 55120".
-            var back = index - 1
-            while back >= 0, back >= index - 4 {
-                let previous = head(trimmed(chunks[back]))
-                if previous.split == nil || chunks[back].upperBound - 1 == previous.split,
+            // "order 4471-22", "invoice no. 123", "order number is 55120": up to four chunks back.
+            var cursor = lower
+            for _ in 0..<4 {
+                guard let previousChunk = chunkBefore(cursor) else { break }
+                let previous = head(trimmed(previousChunk))
+                if previous.split == nil || previousChunk.upperBound - 1 == previous.split,
                     isReferenceWord(previous.word)
                 {
                     add(chunk)
                     break
                 }
                 guard referenceConnectors.contains(previous.word) else { break }
-                back -= 1
+                cursor = previousChunk.lowerBound
             }
         }
         return found
+    }
+
+    /// The high bit of each byte of `word` that is an ASCII digit, no other bit (a byte between
+    /// "/" and ":", exclusive, found for eight bytes at once without carries between them).
+    @inline(__always)
+    static func digitBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low = word & (ones &* 0x7F)
+        return ((ones &* (127 + 0x3A)) &- low) & ~word & (low &+ ones &* (127 - 0x2F)) & (ones &* 0x80)
     }
 
     @inline(__always)
