@@ -50,3 +50,49 @@ import Testing
         #expect(mail.withUnsafeBufferPointer { MailParser.declaredBoundaries($0) } == [Array("outer".utf8), Array("inner".utf8)])
     }
 }
+
+/// The parser's line scans find line feeds and carriage returns with `memchr`; they must give
+/// what a byte-by-byte walk gives (the walks they replaced, kept here).
+@Suite struct LineScanTests {
+    static let pieces = ["\r\n", "\r", "\n", "\r\r\n", "a", "é", "Content-Type: text/plain", "content-type :x", "--b1",
+        "--b1--", "boundary=b1", " ", "Content-Typo:", "语"]
+
+    static func referenceUnixLineEnds(_ text: String) -> String {
+        guard text.utf8.contains(13) else { return text }
+        var output: [UInt8] = []
+        var previousCR = false
+        for byte in text.utf8 {
+            if byte == 13 {
+                output.append(10)
+                previousCR = true
+                continue
+            }
+            if !(byte == 10 && previousCR) { output.append(byte) }
+            previousCR = false
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func referenceContentTypeLines(_ bytes: [UInt8]) -> Int {
+        bytes.split(separator: 0x0A, omittingEmptySubsequences: false).filter { line in
+            let name = Array("content-type".utf8)
+            guard line.count >= name.count, zip(line, name).allSatisfy({ $0 | 0x20 == $1 }) else { return false }
+            return line.dropFirst(name.count).drop { $0 == 0x20 || $0 == 0x09 }.first == 0x3A
+        }.count
+    }
+
+    @Test func scansGiveWhatByteWalksGive() {
+        var random = SplitMix64(seed: 77)
+        var converted = 0
+        for _ in 0..<5_000 {
+            let text = random.concatenation(of: Self.pieces, count: 0...14)
+            let expected = Self.referenceUnixLineEnds(text)
+            if expected != text { converted += 1 }
+            #expect(MailParser.unixLineEnds(text) == expected, "\(text.debugDescription)")
+            #expect(MailParser.countContentTypeLines(Data(text.utf8)) == Self.referenceContentTypeLines(Array(text.utf8)),
+                "\(text.debugDescription)")
+        }
+        #expect(converted > 1_000)
+        #expect(MailParser.countDelimiterLines(Data("boundary=b1\n--b1\r\nx\n--b1 \n--b1--\n--b2\n--b1".utf8)) == 3)
+    }
+}
