@@ -28,53 +28,68 @@ enum ClassifierTokenizer {
         // text, so nothing is retained or allocated per word.
         var text = text
         return text.withUTF8 { bytes -> [UInt64] in
-            // The state is a local struct rather than variables a nested function captures: those
-            // are checked for exclusive access at run time on every word.
-            var run = HashRun()
-            run.hashes.reserveCapacity(bytes.count / 4 + 1)
-            let count = bytes.count
-            var index = 0
-            while index < count {
-                var byte = bytes[index]
-                if byte < 0x80 {
-                    if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                        if byte <= 0x39 { run.hasDigit = true }
-                        run.add(byte)
-                    } else if byte == 0x27, run.length > 0, index + 1 < count, isWordByte(bytes[index + 1]),
-                        bytes[index + 1] < 0x80
-                    {
-                        // Apostrophe inside a word: dropped.
-                    } else {
-                        run.finish()
-                        if sentenceBreaks && isSentenceEnd(byte) {
-                            run.hashes.append(sentenceBreak)
-                        }
-                    }
-                    index += 1
-                    continue
-                }
-                if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
-                    if run.length > 0, bytes[index + 1] == 0x80, bytes[index + 2] == 0x99, index + 3 < count,
-                        isWordByte(bytes[index + 3]), bytes[index + 3] < 0x80
-                    {
-                        index += 3  // typographic apostrophe inside a word
+            Self.asciiWordBytes.withUnsafeBufferPointer { wordBytes in
+                // The state is a local struct rather than variables a nested function captures:
+                // those are checked for exclusive access at run time on every word.
+                var run = HashRun()
+                run.hashes.reserveCapacity(bytes.count / 4 + 1)
+                let count = bytes.count
+                var index = 0
+                while index < count {
+                    let byte = bytes[index]
+                    // ASCII letters and digits (most bytes) through one table look-up: the range
+                    // checks for them cost ~30 instructions a byte.
+                    let word = wordBytes[Int(byte)]
+                    if word != 0 {
+                        run.add(word, digit: word <= 0x39)
+                        index &+= 1
                         continue
                     }
-                    run.finish()
-                    index += 3
-                    continue
+                    if byte < 0x80 {
+                        if byte == 0x27, run.length > 0, index + 1 < count, isWordByte(bytes[index + 1]),
+                            bytes[index + 1] < 0x80
+                        {
+                            // Apostrophe inside a word: dropped.
+                        } else {
+                            run.finish()
+                            if sentenceBreaks && isSentenceEnd(byte) {
+                                run.hashes.append(sentenceBreak)
+                            }
+                        }
+                        index &+= 1
+                        continue
+                    }
+                    if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
+                        if run.length > 0, bytes[index + 1] == 0x80, bytes[index + 2] == 0x99, index + 3 < count,
+                            isWordByte(bytes[index + 3]), bytes[index + 3] < 0x80
+                        {
+                            index += 3  // typographic apostrophe inside a word
+                            continue
+                        }
+                        run.finish()
+                        index += 3
+                        continue
+                    }
+                    if byte == 0xC2, index + 1 < count, bytes[index + 1] < 0xC0 {
+                        run.finish()
+                        index += 2
+                        continue
+                    }
+                    run.add(byte, digit: false)
+                    index &+= 1
                 }
-                if byte == 0xC2, index + 1 < count, bytes[index + 1] < 0xC0 {
-                    run.finish()
-                    index += 2
-                    continue
-                }
-                run.add(byte)
-                index += 1
+                run.finish()
+                return run.hashes
             }
-            run.finish()
-            return run.hashes
+        }
+    }
+
+    /// For each byte: the ASCII letter lower-cased, or the digit, or 0 (any other byte).
+    private static let asciiWordBytes: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch byte {
+        case 0x41...0x5A: UInt8(byte | 0x20)
+        case 0x61...0x7A, 0x30...0x39: UInt8(byte)
+        default: 0
         }
     }
 
@@ -87,9 +102,10 @@ enum ClassifierTokenizer {
         let numberHash = ClassifierTokenizer.numberHash
 
         @inline(__always)
-        mutating func add(_ byte: UInt8) {
+        mutating func add(_ byte: UInt8, digit: Bool) {
             hash = (hash ^ UInt64(byte)) &* ClassifierTokenizer.fnvPrime
-            length += 1
+            length &+= 1
+            hasDigit = hasDigit || digit
         }
 
         @inline(__always)
@@ -156,7 +172,7 @@ enum ClassifierTokenizer {
             || byte >= 0x80
     }
 
-    private static func forEachWord(_ text: String, keepText: Bool, sentenceBreaks: Bool, _ body: (Token) -> Void) {
+    static func forEachWord(_ text: String, keepText: Bool, sentenceBreaks: Bool, _ body: (Token) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             let count = bytes.count

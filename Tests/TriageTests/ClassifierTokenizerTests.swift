@@ -1,3 +1,4 @@
+import TactTestSupport
 import Testing
 
 @testable import Triage
@@ -16,6 +17,26 @@ import Testing
         #expect(ClassifierTokenizer.wordHashes(text) == expected)
         let withBreaks = ClassifierTokenizer.wordHashes(text, sentenceBreaks: true)
         #expect(withBreaks.filter { $0 != ClassifierTokenizer.sentenceBreak } == expected)
+    }
+
+    /// The hashing loop (a table look-up for ASCII letters and digits) against `forEachWord`,
+    /// which states the rules plainly, sentence breaks included, on generated text: every case
+    /// of ASCII, apostrophes straight and typographic at word edges, dashes, no-break spaces,
+    /// accented and non-Latin words, digits inside words.
+    @Test func hashesAreThoseOfTheWordsOnGeneratedText() {
+        let pieces = [
+            "a", "Z", "refund", "DON", "'", "t", "\u{2019}", "\u{2014}", "\u{2026}", "\u{00A0}", "\u{00BF}", "é", "Ä",
+            "ß", "注文", "7", "4471-22", " ", "\n", ".", "!", "?", ";", ",", "#", "@", "\t", "`", "[", "{", "~", "\u{7F}",
+        ]
+        var random = SplitMix64(seed: 41)
+        for _ in 0..<10_000 {
+            let text = random.concatenation(of: pieces, count: 0...20)
+            for breaks in [false, true] {
+                var expected: [UInt64] = []
+                ClassifierTokenizer.forEachWord(text, keepText: false, sentenceBreaks: breaks) { expected.append($0.hash) }
+                #expect(ClassifierTokenizer.wordHashes(text, sentenceBreaks: breaks) == expected, "\(text.debugDescription)")
+            }
+        }
     }
 
     @Test func normalisesCaseApostrophesAndNumbers() {
