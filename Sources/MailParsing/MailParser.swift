@@ -417,8 +417,10 @@ struct PartWalk {
         // All of it must be valid (an unlabelled part with one bad byte anywhere is read as
         // windows-1252 by `correctCharsetLabel`, from its first byte).
         guard let text = String(validating: buffer, as: UTF8.self) else { return nil }
-        guard let nul = buffer.firstIndex(of: 0) else { return text }
-        return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<nul]), as: UTF8.self)
+        // A NUL found with memchr (`firstIndex(of:)` walked the bytes at ~5 instructions each).
+        guard let nul = memchr(data, 0, buffer.count) else { return text }
+        let length = UnsafeRawPointer(data).distance(to: UnsafeRawPointer(nul))
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
     }
 
     /// Fixes the charset label before GMime converts the text, as browsers do (WHATWG Encoding):

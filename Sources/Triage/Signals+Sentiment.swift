@@ -17,23 +17,36 @@ extension Signals {
         var text = text
         // `withUTF8` gives a plain buffer; the `utf8` view's iterator is several times slower.
         text.withUTF8 { bytes in
-            for byte in bytes {
-                if byte == 0x21 {
-                    run += 1
-                } else if byte != 0x3F || run == 0 {
-                    if run >= 2 { exclamationRuns += 1 }
-                    run = 0
-                }
-                if byte == 0x3F { hasQuestion = true }
-                if byte >= 0x41 && byte <= 0x5A {
-                    letters += 1
-                    upper += 1
-                } else if (byte >= 0x61 && byte <= 0x7A) || byte >= 0xC0 {
-                    letters += 1
-                } else if byte < 0x80 {
-                    if letters >= 3 && upper == letters { shouted += 1 }
-                    letters = 0
-                    upper = 0
+            Self.typingClasses.withUnsafeBufferPointer { classes in
+                for byte in bytes {
+                    // Lower-case letters (most bytes) end any run of "!" and count as letters:
+                    // one table look-up instead of the range checks below (~19 instructions a byte).
+                    let kind = classes[Int(byte)]
+                    if kind == Self.lowerLetter {
+                        if run != 0 {
+                            if run >= 2 { exclamationRuns += 1 }
+                            run = 0
+                        }
+                        letters &+= 1
+                        continue
+                    }
+                    if byte == 0x21 {
+                        run += 1
+                    } else if byte != 0x3F || run == 0 {
+                        if run >= 2 { exclamationRuns += 1 }
+                        run = 0
+                    }
+                    if byte == 0x3F { hasQuestion = true }
+                    if byte >= 0x41 && byte <= 0x5A {
+                        letters += 1
+                        upper += 1
+                    } else if (byte >= 0x61 && byte <= 0x7A) || byte >= 0xC0 {
+                        letters += 1
+                    } else if byte < 0x80 {
+                        if letters >= 3 && upper == letters { shouted += 1 }
+                        letters = 0
+                        upper = 0
+                    }
                 }
             }
         }
@@ -41,6 +54,11 @@ extension Signals {
         if run >= 2 { exclamationRuns += 1 }
         return (exclamationRuns + shouted / 3, hasQuestion)
     }
+
+    /// `scanTyping`'s byte classes: `lowerLetter` for "a"–"z" and the lead bytes of non-ASCII
+    /// scalars (letters as far as shouting goes), 0 for every other byte.
+    private static let lowerLetter: UInt8 = 1
+    private static let typingClasses: [UInt8] = (0...255).map { (0x61...0x7A).contains($0) || $0 >= 0xC0 ? 1 : 0 }
 
     static let positiveWords: [String: Double] = [
         "thanks": 1, "thank": 1, "thankyou": 1, "thx": 1, "great": 1, "excellent": 1.5, "amazing": 1.5,

@@ -95,4 +95,16 @@ import Testing
         #expect(converted > 1_000)
         #expect(MailParser.countDelimiterLines(Data("boundary=b1\n--b1\r\nx\n--b1 \n--b1--\n--b2\n--b1".utf8)) == 3)
     }
+
+    /// A UTF-8 text part holding a NUL is read up to it, as `String(cString:)` reads GMime's
+    /// conversion of any other part; one without is read whole.
+    @Test func aTextPartIsReadUpToANul() throws {
+        func body(_ text: [UInt8]) throws -> String {
+            let head = "From: a@example.com\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            return try MailParser().parse(Data(Array(head.utf8) + text)).body
+        }
+        #expect(try body(Array("Grüße, order 12\r\nline two\r\n".utf8)) == "Grüße, order 12\nline two\n")
+        #expect(try body(Array("Grüße".utf8) + [0] + Array(" hidden\r\n".utf8)) == "Grüße")
+        #expect(try body([0] + Array("hidden".utf8)) == "")
+    }
 }

@@ -35,6 +35,55 @@ import Testing
     }
 }
 
+/// `scanTyping` takes lower-case letters through a table; it must count what the plain byte
+/// loop (kept here) counts: runs of "!" and "?!", shouted words, question marks.
+@Suite struct TypingScanTests {
+    static func reference(_ text: String) -> (intensity: Int, hasQuestion: Bool) {
+        var exclamationRuns = 0
+        var run = 0
+        var shouted = 0
+        var letters = 0
+        var upper = 0
+        var hasQuestion = false
+        for byte in text.utf8 {
+            if byte == 0x21 {
+                run += 1
+            } else if byte != 0x3F || run == 0 {
+                if run >= 2 { exclamationRuns += 1 }
+                run = 0
+            }
+            if byte == 0x3F { hasQuestion = true }
+            if byte >= 0x41 && byte <= 0x5A {
+                letters += 1
+                upper += 1
+            } else if (byte >= 0x61 && byte <= 0x7A) || byte >= 0xC0 {
+                letters += 1
+            } else if byte < 0x80 {
+                if letters >= 3 && upper == letters { shouted += 1 }
+                letters = 0
+                upper = 0
+            }
+        }
+        if letters >= 3 && upper == letters { shouted += 1 }
+        if run >= 2 { exclamationRuns += 1 }
+        return (exclamationRuns + shouted / 3, hasQuestion)
+    }
+
+    @Test func countsWhatTheByteLoopCounts() {
+        let pieces = ["!", "!!", "?", "?!", "!?", "a", "WHY", "NOW", "ok", "É", "é", "ß", "語", " ", "\n", ".", "ASAP", "x"]
+        var random = SplitMix64(seed: 0x7797)
+        var loud = 0
+        for _ in 0..<20_000 {
+            let text = random.concatenation(of: pieces, count: 0...16)
+            let expected = Self.reference(text)
+            if expected.intensity > 0 { loud += 1 }
+            let found = Signals.scanTyping(text)
+            #expect(found.intensity == expected.intensity && found.hasQuestion == expected.hasQuestion, "\(text.debugDescription)")
+        }
+        #expect(loud > 5_000)
+    }
+}
+
 /// The signals look each word up once, in `SignalWords`; its entries must say what each separate
 /// list says, for every word of every list and for words of none.
 @Suite struct SignalWordsTests {
