@@ -163,10 +163,18 @@ public enum ReplyComposer {
         } else {
             var normalized = normalized
             normalized.withUTF8 { body in
-                for byte in body {
-                    if byte == 10 { bytes.append(13) }
-                    bytes.append(byte)
+                // Line by line, each found with memchr (appending byte by byte cost ~20
+                // instructions a byte).
+                guard let base = body.baseAddress else { return }
+                var start = 0
+                while start < body.count, let found = memchr(base + start, 10, body.count - start) {
+                    let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: body[start..<at]))
+                    bytes.append(13)
+                    bytes.append(10)
+                    start = at + 1
                 }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: body[start...]))
             }
         }
         readable += headers.dropFirst(3).map { ($0.0, $0.1) }

@@ -56,6 +56,22 @@ func parseWithPython(_ message: Data) throws -> (headers: [String: [String]], bo
         #expect(!String(decoding: message, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }
 
+    /// A 7-bit body gets CRLF for every LF (and CR, and CRLF), a last line feed when it has none,
+    /// and nothing else changes: empty lines at both ends and inside are kept.
+    @Test func aSevenBitBodyIsWrittenWithCRLF() throws {
+        for (body, written) in [
+            ("a\nb", "a\r\nb\r\n"), ("\n\nx\n", "\r\n\r\nx\r\n"), ("", "\r\n"), ("one line", "one line\r\n"),
+            ("\n", "\r\n"), ("a\r\nb\rc\n\n", "a\r\nb\r\nc\r\n\r\n"),
+        ] {
+            let message = ReplyComposer.compose(
+                from: shop, to: try ReplyComposer.recipient(for: incoming()), subject: "Re: x", body: body,
+                incoming: incoming(), messageID: "<tact.1@shop.example>", date: date)
+            let raw = String(decoding: message, as: UTF8.self)
+            #expect(raw.contains("Content-Transfer-Encoding: 7bit"))
+            #expect(raw.hasSuffix("\r\n\r\n" + written), "\(body.debugDescription)")
+        }
+    }
+
     @Test func nonASCIINamesSubjectsAndBodiesAreEncodedAndRoundTrip() throws {
         let to = try MailAddress(name: "Amélie Laurent-Ødegård", address: "amelie@example.fr")
         let subject = "Re: Où est ma commande ? 注文はどこですか — " + String(repeating: "très long ", count: 12)
