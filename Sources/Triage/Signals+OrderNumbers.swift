@@ -137,13 +137,10 @@ extension Signals {
         return found
     }
 
-    /// The high bit of each byte of `word` that is an ASCII digit, no other bit (a byte between
-    /// "/" and ":", exclusive, found for eight bytes at once without carries between them).
+    /// The high bit of each byte of `word` that is an ASCII digit, no other bit.
     @inline(__always)
     static func digitBytes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let low = word & (ones &* 0x7F)
-        return ((ones &* (127 + 0x3A)) &- low) & ~word & (low &+ ones &* (127 - 0x2F)) & (ones &* 0x80)
+        ByteWords.asciiBytes(in: word, from: 0x30, through: 0x39)
     }
 
     @inline(__always)

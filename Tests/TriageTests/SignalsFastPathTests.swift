@@ -35,6 +35,29 @@ import Testing
     }
 }
 
+/// `ByteWords.asciiBytes` tests eight bytes at once; it must mark the bytes a plain comparison
+/// marks, for any bytes and any range it allows.
+@Suite struct ByteWordsTests {
+    @Test func marksTheBytesInTheRange() {
+        var random = SplitMix64(seed: 0xB17E)
+        for _ in 0..<50_000 {
+            let low = UInt8.random(in: 1...0x7F, using: &random)
+            let high = UInt8.random(in: low...0x7F, using: &random)
+            // Bytes near the range's ends half the time, any byte otherwise.
+            let bytes = (0..<8).map { _ in
+                Bool.random(using: &random)
+                    ? UInt8(clamping: Int(Bool.random(using: &random) ? low : high) + Int.random(in: -1...1, using: &random))
+                    : UInt8.random(in: 0...0xFF, using: &random)
+            }
+            let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let expected = bytes.enumerated().reduce(UInt64(0)) {
+                $0 | ((low...high).contains($1.element) ? UInt64(0x80) << (8 * UInt64($1.offset)) : 0)
+            }
+            #expect(ByteWords.asciiBytes(in: word, from: low, through: high) == expected, "\(bytes) \(low)...\(high)")
+        }
+    }
+}
+
 /// `scanTyping` takes lower-case letters through a table; it must count what the plain byte
 /// loop (kept here) counts: runs of "!" and "?!", shouted words, question marks.
 @Suite struct TypingScanTests {
