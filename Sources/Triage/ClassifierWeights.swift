@@ -62,7 +62,7 @@ struct FeatureTable: @unchecked Sendable {
             let found = slots[slot]
             if found.key == key { return found.value }
             if found.key == 0 { return nil }
-            slot = (slot + 1) & mask
+            slot = (slot &+ 1) & mask
         }
     }
 }
@@ -266,8 +266,14 @@ struct ClassifierWeights: Sendable {
             guard let row = table.row(key), !seen[Int(row)] else { return }
             seen[Int(row)] = true
             matched.append(row)
-            let base = Int(row) * columns
-            for column in 0..<columns { scores[column] += weights[base + column] }
+            // Wrapping index arithmetic: `row * columns + column` is inside `weights` by
+            // construction, and the overflow checks were a third of this loop.
+            let base = Int(row) &* columns
+            var column = 0
+            while column < columns {
+                scores[column] += weights[base &+ column]
+                column &+= 1
+            }
         }
     }
 
