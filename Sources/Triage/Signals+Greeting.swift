@@ -39,14 +39,15 @@ extension Signals {
     /// Whether the customer asked how we are, in any common wording. `words` carries sentence
     /// breaks, so "How are you going to fix this?" is told from "How are you? Going…".
     static func asksHowAreYou(words: [UInt64]) -> Bool {
-        asksHowAreYou(words: words, info: signalWords.indices(words))
+        asksHowAreYou(words: words, info: signalWords.lookUp(words))
     }
 
-    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
-    static func asksHowAreYou(words: [UInt64], info: [Int32]) -> Bool {
+    /// `info` holds each word's `SignalWords` entry, looked up once for all the signals.
+    static func asksHowAreYou(words: [UInt64], info: WordInfo) -> Bool {
         let entries = signalWords.entries
+        let entry = info.entry
         var found = false
-        howAreYouPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].howAreYou }) {
+        howAreYouPhrases.forEachMatch(in: words, at: info.known, startList: { entry[$0] < 0 ? nil : entries[Int(entry[$0])].howAreYou }) {
             phrase, position in
             if !found && isGreeting(howAreYouPhrases.phrases[phrase], words: words, at: position) { found = true }
         }

@@ -73,11 +73,11 @@ extension Signals {
 
     /// `words` are the word hashes of `text` (sentence breaks are ignored).
     static func language(of text: String, words: [UInt64]) -> String {
-        language(of: text, words: words, info: signalWords.indices(words))
+        language(of: text, words: words, info: signalWords.lookUp(words))
     }
 
-    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
-    static func language(of text: String, words: [UInt64], info: [Int32]) -> String {
+    /// `info` holds each word's `SignalWords` entry, looked up once for all the signals.
+    static func language(of text: String, words: [UInt64], info: WordInfo) -> String {
         let (ascii, latin, scripts) = scriptCounts(text)
         let nonLatin = scripts.values.reduce(0, +)
         if !ascii, nonLatin > latin {
@@ -86,8 +86,8 @@ extension Signals {
         }
         var hits = [Int](repeating: 0, count: languageMarkers.count)
         let entries = signalWords.entries
-        for entry in info where entry >= 0 {
-            var bits = entries[Int(entry)].languages
+        for position in info.known where info.entry[position] >= 0 {
+            var bits = entries[Int(info.entry[position])].languages
             while bits != 0 {
                 hits[bits.trailingZeroBitCount] += 1
                 bits &= bits - 1

@@ -95,34 +95,37 @@ extension Signals {
     /// Negative, neutral or positive from a weighted word list with negation, with loud typing
     /// amplifying the mood: enthusiasm when the words are positive, anger otherwise.
     static func sentiment(words: [UInt64], intensity: Int, hasQuestion: Bool) -> Sentiment {
-        sentiment(words: words, info: signalWords.indices(words), intensity: intensity, hasQuestion: hasQuestion)
+        sentiment(words: words, info: signalWords.lookUp(words), intensity: intensity, hasQuestion: hasQuestion)
     }
 
-    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
-    static func sentiment(words: [UInt64], info: [Int32], intensity: Int, hasQuestion: Bool) -> Sentiment {
+    /// `info` holds each word's `SignalWords` entry, looked up once for all the signals; only the
+    /// words with an entry and the sentence breaks are visited.
+    static func sentiment(words: [UInt64], info: WordInfo, intensity: Int, hasQuestion: Bool) -> Sentiment {
         // Globals read once: each access of a lazy static costs a check in the loop.
         let entries = signalWords.entries
         let politeClosings = politeClosings
+        let entry = info.entry
         var formula = [Bool](repeating: false, count: words.count)
-        politeClosings.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite }) {
+        politeClosings.forEachMatch(in: words, at: info.known, startList: { entry[$0] < 0 ? nil : entries[Int(entry[$0])].polite }) {
             phrase, position in
             for offset in 0..<politeClosings.phrases[phrase].count { formula[position + offset] = true }
         }
         var positive = 0.0
         var negative = 0.0
-        var sinceNegator = Int.max
-        for index in words.indices {
+        // A negator turns the four words after it, within its sentence.
+        var lastNegator: Int?
+        for index in info.known {
             if words[index] == ClassifierTokenizer.sentenceBreak {
-                sinceNegator = Int.max
+                lastNegator = nil
                 continue
             }
-            let entry = info[index] < 0 ? nil : entries[Int(info[index])]
-            let negated = sinceNegator <= 3
-            if entry?.negator == true { sinceNegator = 0 } else if sinceNegator < Int.max { sinceNegator += 1 }
+            let found = entries[Int(entry[index])]
+            let negated = lastNegator.map { index - $0 <= 4 } ?? false
+            if found.negator { lastNegator = index }
             if formula[index] { continue }
-            if let weight = entry?.positive {
+            if let weight = found.positive {
                 if negated { negative += weight } else { positive += weight }
-            } else if let weight = entry?.negative {
+            } else if let weight = found.negative {
                 // "not bad" is faint praise at most: it only cancels.
                 if !negated { negative += weight }
             }

@@ -18,23 +18,24 @@ extension Signals {
     /// High when urgent words, deadlines or escalation threats add up (loud typing adds one
     /// point); low when the customer says there is no rush and nothing urgent was said.
     static func urgency(words: [UInt64], intensity: Int) -> Urgency {
-        urgency(words: words, info: signalWords.indices(words), intensity: intensity)
+        urgency(words: words, info: signalWords.lookUp(words), intensity: intensity)
     }
 
-    /// `info` holds each word's `SignalWords` entry (or -1), looked up once for all the signals.
-    static func urgency(words: [UInt64], info: [Int32], intensity: Int) -> Urgency {
+    /// `info` holds each word's `SignalWords` entry, looked up once for all the signals.
+    static func urgency(words: [UInt64], info: WordInfo, intensity: Int) -> Urgency {
         let entries = signalWords.entries
+        let entry = info.entry
         let calmPhrases = calmPhrases
         let urgentPhrases = urgentPhrases
         var score = Double(min(intensity, 2))
         var calm = false
         var calmWords = [Bool](repeating: false, count: words.count)
-        calmPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].calm }) {
+        calmPhrases.forEachMatch(in: words, at: info.known, startList: { entry[$0] < 0 ? nil : entries[Int(entry[$0])].calm }) {
             phrase, position in
             calm = true
             for offset in 0..<calmPhrases.phrases[phrase].count { calmWords[position + offset] = true }
         }
-        urgentPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].urgent }) {
+        urgentPhrases.forEachMatch(in: words, at: info.known, startList: { entry[$0] < 0 ? nil : entries[Int(entry[$0])].urgent }) {
             phrase, position in
             // "not urgent" was counted as calm; its "urgent" must not count again.
             if !calmWords[position] { score += urgentPhrases.values[phrase] }

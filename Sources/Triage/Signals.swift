@@ -55,7 +55,7 @@ public struct Signals: Codable, Equatable, Sendable {
         let whole = subject.isEmpty ? text : subject + "\n" + text
         let words = subjectWords.isEmpty ? textWords : subjectWords + [ClassifierTokenizer.sentenceBreak] + textWords
         let (intensity, hasQuestion) = Self.scanTyping(whole)
-        let info = Self.signalWords.indices(words)
+        let info = Self.signalWords.lookUp(words)
         self.init(
             sentiment: Self.sentiment(words: words, info: info, intensity: intensity, hasQuestion: hasQuestion),
             urgency: Self.urgency(words: words, info: info, intensity: intensity),

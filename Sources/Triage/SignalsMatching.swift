@@ -41,6 +41,19 @@ struct PhraseMatcher: Sendable {
         forEachMatch(in: words, startList: { starts.row(words[$0]) }, body)
     }
 
+    /// `forEachMatch(in:startList:_:)` at `positions` only: the words that have a `SignalWords`
+    /// entry, where a phrase can start (most words of a mail have none).
+    @inline(__always)
+    func forEachMatch(
+        in words: [UInt64], at positions: [Int], startList: (_ position: Int) -> Int32?,
+        _ body: (_ phrase: Int, _ position: Int) -> Void
+    ) {
+        for position in positions {
+            guard let list = startList(position) else { continue }
+            self.matches(list, in: words, at: position, body)
+        }
+    }
+
     /// `forEachMatch(in:_:)` with each position's start list already looked up (`SignalWords`).
     @inline(__always)
     func forEachMatch(
@@ -48,16 +61,22 @@ struct PhraseMatcher: Sendable {
     ) {
         for position in words.indices {
             guard let list = startList(position) else { continue }
-            for phrase in lists[Int(list)] {
-                let candidate = phrases[phrase]
-                guard position + candidate.count <= words.count else { continue }
-                var equal = true
-                for offset in 1..<max(1, candidate.count) where words[position + offset] != candidate[offset] {
-                    equal = false
-                    break
-                }
-                if equal { body(phrase, position) }
+            self.matches(list, in: words, at: position, body)
+        }
+    }
+
+    /// Calls `body` for each phrase of start list `list` that `words` holds at `position`.
+    @inline(__always)
+    private func matches(_ list: Int32, in words: [UInt64], at position: Int, _ body: (_ phrase: Int, _ position: Int) -> Void) {
+        for phrase in lists[Int(list)] {
+            let candidate = phrases[phrase]
+            guard position + candidate.count <= words.count else { continue }
+            var equal = true
+            for offset in 1..<max(1, candidate.count) where words[position + offset] != candidate[offset] {
+                equal = false
+                break
             }
+            if equal { body(phrase, position) }
         }
     }
 }
@@ -105,4 +124,26 @@ struct SignalWords: Sendable {
     func indices(_ words: [UInt64]) -> [Int32] {
         words.map { table.row($0) ?? -1 }
     }
+
+    /// Each word's entry index, and where the words with an entry and the sentence breaks are:
+    /// the only positions the signals need to visit.
+    func lookUp(_ words: [UInt64]) -> WordInfo {
+        var entries: [Int32] = []
+        entries.reserveCapacity(words.count)
+        var known: [Int] = []
+        for (position, word) in words.enumerated() {
+            let entry = table.row(word) ?? -1
+            entries.append(entry)
+            if entry >= 0 || word == ClassifierTokenizer.sentenceBreak { known.append(position) }
+        }
+        return WordInfo(entry: entries, known: known)
+    }
+}
+
+/// The words of a message as the signals read them (`SignalWords.lookUp`).
+struct WordInfo {
+    /// Each word's `SignalWords` entry index, or -1.
+    let entry: [Int32]
+    /// In order, the positions of the words with an entry and of the sentence breaks.
+    let known: [Int]
 }

@@ -140,3 +140,82 @@ import Testing
         #expect(found > 250, "\(found)")
     }
 }
+
+/// Sentiment, urgency and the how-are-you check visit only the words with a `SignalWords` entry
+/// and the sentence breaks; they must decide what visiting every word decided (the loops before,
+/// kept here), on word sequences made of the lists' own words, unknown words and breaks.
+@Suite struct SparseSignalsTests {
+    static func referenceSentiment(words: [UInt64], intensity: Int, hasQuestion: Bool) -> Sentiment {
+        let info = Signals.signalWords.indices(words)
+        let entries = Signals.signalWords.entries
+        var formula = [Bool](repeating: false, count: words.count)
+        Signals.politeClosings.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite }) {
+            phrase, position in
+            for offset in 0..<Signals.politeClosings.phrases[phrase].count { formula[position + offset] = true }
+        }
+        var positive = 0.0
+        var negative = 0.0
+        var sinceNegator = Int.max
+        for index in words.indices {
+            if words[index] == ClassifierTokenizer.sentenceBreak {
+                sinceNegator = Int.max
+                continue
+            }
+            let entry = info[index] < 0 ? nil : entries[Int(info[index])]
+            let negated = sinceNegator <= 3
+            if entry?.negator == true { sinceNegator = 0 } else if sinceNegator < Int.max { sinceNegator += 1 }
+            if formula[index] { continue }
+            if let weight = entry?.positive {
+                if negated { negative += weight } else { positive += weight }
+            } else if let weight = entry?.negative {
+                if !negated { negative += weight }
+            }
+        }
+        var score = positive - negative
+        if intensity > 0 { score += score > 0 ? 0.5 * Double(intensity) : -Double(intensity) }
+        let positiveBar = hasQuestion ? 2.0 : 1.0
+        if score <= -1 { return .negative }
+        if score >= positiveBar { return .positive }
+        return .neutral
+    }
+
+    static func referenceUrgency(words: [UInt64], intensity: Int) -> Urgency {
+        let info = Signals.signalWords.indices(words)
+        let entries = Signals.signalWords.entries
+        var score = Double(min(intensity, 2))
+        var calm = false
+        var calmWords = [Bool](repeating: false, count: words.count)
+        Signals.calmPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].calm }) {
+            phrase, position in
+            calm = true
+            for offset in 0..<Signals.calmPhrases.phrases[phrase].count { calmWords[position + offset] = true }
+        }
+        Signals.urgentPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].urgent }) {
+            phrase, position in
+            if !calmWords[position] { score += Signals.urgentPhrases.values[phrase] }
+        }
+        if score >= 2 { return .high }
+        return calm ? .low : .normal
+    }
+
+    @Test func decideWhatVisitingEveryWordDecided() {
+        let texts = ["not", "never", "dont", "happy", "great", "terrible", "bad", "thanks", "thank you", "kind regards",
+            "no rush", "not urgent", "urgent", "asap", "right away", "how are you", "hope you are well", "going",
+            "the", "parcel", "order", "is", "very", "please", "wie geht es ihnen", "merci", "zzz"]
+        let pieces = texts.map { ClassifierTokenizer.wordHashes($0) } + [[ClassifierTokenizer.sentenceBreak]]
+        var random = SplitMix64(seed: 0x5E17)
+        var seen: Set<String> = []
+        for _ in 0..<20_000 {
+            let words = random.concatenation(of: pieces, count: 0...14)
+            let intensity = Int.random(in: 0...2, using: &random)
+            let question = Bool.random(using: &random)
+            let sentiment = Signals.sentiment(words: words, intensity: intensity, hasQuestion: question)
+            let urgency = Signals.urgency(words: words, intensity: intensity)
+            #expect(sentiment == Self.referenceSentiment(words: words, intensity: intensity, hasQuestion: question))
+            #expect(urgency == Self.referenceUrgency(words: words, intensity: intensity))
+            seen.insert("\(sentiment) \(urgency)")
+        }
+        // Every outcome was reached, not only the neutral ones.
+        #expect(seen.count == 9, "\(seen)")
+    }
+}
