@@ -16,9 +16,10 @@ import Mustache
 struct CompiledTemplate: Sendable {
     indirect enum Node: Sendable, Equatable {
         case text(String)
-        /// A name path (`customer.years` is two names; `.` is the current item).
-        case variable([String])
-        case section([String], [Node], inverted: Bool)
+        /// A name path (`customer.years` is two names; `.` is the current item), and its first
+        /// name as a root name of the draft's values, when it is one.
+        case variable([String], TemplateName?)
+        case section([String], TemplateName?, [Node], inverted: Bool)
     }
 
     let nodes: [Node]
@@ -44,13 +45,13 @@ struct CompiledTemplate: Sendable {
             case "variable", "unescapedVariable":
                 // Both render the same with the text content type (nothing is escaped).
                 guard let path = Self.path(payload) else { return nil }
-                nodes.append(.variable(path))
+                nodes.append(.variable(path, TemplateName(rawValue: path[0])))
             case "section", "invertedSection":
                 guard let path = Self.path(payload),
                     let inner = Mirror(reflecting: payload).children.first(where: { $0.label == "template" })?.value,
                     let children = Self.nodes(of: inner)
                 else { return nil }
-                nodes.append(.section(path, children, inverted: label == "invertedSection"))
+                nodes.append(.section(path, TemplateName(rawValue: path[0]), children, inverted: label == "invertedSection"))
             case "contentType":
                 // Only the plain-text content type, which changes nothing.
                 guard String(describing: type(of: payload)) == "TextContentType" else { return nil }
@@ -73,25 +74,26 @@ struct CompiledTemplate: Sendable {
 
     func render(_ values: TemplateValues) -> String {
         var output = ""
-        var stack: [Any] = [values]
-        Self.render(self.nodes, stack: &stack, into: &output)
+        // The contexts sections pushed, innermost last; the draft's values are below them all.
+        var stack: [Any] = []
+        Self.render(self.nodes, values: values, stack: &stack, into: &output)
         return output
     }
 
-    private static func render(_ nodes: [Node], stack: inout [Any], into output: inout String) {
+    private static func render(_ nodes: [Node], values: TemplateValues, stack: inout [Any], into output: inout String) {
         for node in nodes {
             switch node {
             case .text(let text):
                 output += text
-            case .variable(let path):
-                guard let value = Self.lookup(path, in: stack) else { continue }
+            case .variable(let path, let root):
+                guard let value = Self.lookup(path, root: root, values: values, in: stack) else { continue }
                 if let text = value as? String {
                     output += text
                 } else {
                     output += String(describing: value)
                 }
-            case .section(let path, let children, let inverted):
-                let value = Self.lookup(path, in: stack)
+            case .section(let path, let root, let children, let inverted):
+                let value = Self.lookup(path, root: root, values: values, in: stack)
                 // swift-mustache's rules: a list renders once per item (none when empty); a flag
                 // renders or not; any other value (a string, even empty; the customer object)
                 // renders once with itself as the innermost context; no value renders nothing.
@@ -99,40 +101,48 @@ struct CompiledTemplate: Sendable {
                 if let list = value as? [Any] {
                     if inverted {
                         guard list.isEmpty else { continue }
-                        Self.render(children, pushing: list, stack: &stack, into: &output)
+                        Self.render(children, values: values, pushing: list, stack: &stack, into: &output)
                     } else {
-                        for item in list { Self.render(children, pushing: item, stack: &stack, into: &output) }
+                        for item in list { Self.render(children, values: values, pushing: item, stack: &stack, into: &output) }
                     }
                 } else if let flag = value as? Bool {
-                    if flag != inverted { Self.render(children, stack: &stack, into: &output) }
+                    if flag != inverted { Self.render(children, values: values, stack: &stack, into: &output) }
                 } else if let value {
-                    if !inverted { Self.render(children, pushing: value, stack: &stack, into: &output) }
+                    if !inverted { Self.render(children, values: values, pushing: value, stack: &stack, into: &output) }
                 } else if inverted {
-                    Self.render(children, stack: &stack, into: &output)
+                    Self.render(children, values: values, stack: &stack, into: &output)
                 }
             }
         }
     }
 
-    private static func render(_ nodes: [Node], pushing object: Any, stack: inout [Any], into output: inout String) {
+    private static func render(
+        _ nodes: [Node], values: TemplateValues, pushing object: Any, stack: inout [Any], into output: inout String
+    ) {
         stack.append(object)
-        Self.render(nodes, stack: &stack, into: &output)
+        Self.render(nodes, values: values, stack: &stack, into: &output)
         stack.removeLast()
     }
 
-    /// The first name is looked up from the innermost context outwards; the rest of a dotted path
-    /// only inside what the first name found.
-    private static func lookup(_ path: [String], in stack: [Any]) -> Any? {
-        if path == ["."] { return stack.last }
+    /// The first name is looked up from the innermost context outwards (the draft's values last,
+    /// by the name read when the template was compiled); the rest of a dotted path only inside
+    /// what the first name found.
+    private static func lookup(_ path: [String], root: TemplateName?, values: TemplateValues, in stack: [Any]) -> Any? {
+        if path.count == 1 && path[0] == "." { return stack.last ?? values }
+        var found: Any?
         for object in stack.reversed() {
-            guard var current = Self.child(path[0], of: object) else { continue }
-            for name in path.dropFirst() {
-                guard let next = Self.child(name, of: current) else { return nil }
-                current = next
+            if let child = Self.child(path[0], of: object) {
+                found = child
+                break
             }
-            return current
         }
-        return nil
+        if found == nil, let root { found = values.context.value(root, promise: values.promise) }
+        guard var current = found else { return nil }
+        for name in path.dropFirst() {
+            guard let next = Self.child(name, of: current) else { return nil }
+            current = next
+        }
+        return current
     }
 
     /// A named child: of the draft's values, or of the customer object. Strings and lists have

@@ -118,30 +118,36 @@ public struct DraftContext: Sendable {
     /// `customer` when there is no customer record). `promise` is `promisedBy` in the business
     /// hours' zone, looked up once for its three forms.
     func value(named name: String, promise: DateText.Parts) -> Any? {
+        TemplateName(rawValue: name).flatMap { self.value($0, promise: promise) }
+    }
+
+    /// `value(named:promise:)` for a name already read (`CompiledTemplate` reads each tag's name
+    /// once, when the template is compiled: matching it against every name at each tag of every
+    /// draft cost more than the rest of rendering).
+    func value(_ name: TemplateName, promise: DateText.Parts) -> Any? {
         switch name {
-        case "first_name": return self.firstName ?? ""
-        case "has_first_name": return self.firstName != nil
-        case "greeting": return self.firstName.map { "Hi \($0)," } ?? "Hello,"
-        case "subject": return self.subject
-        case "reply_subject": return Self.replySubject(for: self.subject)
-        case "category": return self.category
-        case "order_numbers": return self.orderNumbers
-        case "order_number": return self.orderNumbers.first ?? ""
-        case "has_order_number": return !self.orderNumbers.isEmpty
-        case "has_customer_record": return self.customer != nil
-        case "asked_how_are_you": return self.askedHowAreYou
-        case "how_are_you_reply":
+        case .firstName: return self.firstName ?? ""
+        case .hasFirstName: return self.firstName != nil
+        case .greeting: return self.firstName.map { "Hi \($0)," } ?? "Hello,"
+        case .subject: return self.subject
+        case .replySubject: return Self.replySubject(for: self.subject)
+        case .category: return self.category
+        case .orderNumbers: return self.orderNumbers
+        case .orderNumber: return self.orderNumbers.first ?? ""
+        case .hasOrderNumber: return !self.orderNumbers.isEmpty
+        case .hasCustomerRecord: return self.customer != nil
+        case .askedHowAreYou: return self.askedHowAreYou
+        case .howAreYouReply:
             return self.askedHowAreYou ? "I'm well, thank you for asking, and I hope you are too." : ""
-        case "agent_name": return self.agent.name
-        case "agent_signature": return self.agent.signature
-        case "team_name": return self.agent.team
-        case "ticket": return self.ticket
-        case "promised_by": return promise.dayMonthAndTime
-        case "promised_by_date": return promise.dayAndMonth
-        case "promised_by_time": return promise.time
-        case "response_target": return self.responseTarget.description
-        case "customer": return self.customer.map(self.customerFields)
-        default: return nil
+        case .agentName: return self.agent.name
+        case .agentSignature: return self.agent.signature
+        case .teamName: return self.agent.team
+        case .ticket: return self.ticket
+        case .promisedBy: return promise.dayMonthAndTime
+        case .promisedByDate: return promise.dayAndMonth
+        case .promisedByTime: return promise.time
+        case .responseTarget: return self.responseTarget.description
+        case .customer: return self.customer.map(self.customerFields)
         }
     }
 
@@ -172,6 +178,18 @@ public struct DraftContext: Sendable {
 /// A draft's template values, each computed when the template looks it up: a template uses a few
 /// of the names, and building the whole dictionary first (`DraftContext.values`) was a tenth of
 /// drafting. Gives the same value for every name as that dictionary (a test checks it).
+/// The root names of `TemplateVariable.known`, as the renderer looks them up (a test holds the
+/// two to the same names).
+enum TemplateName: String, CaseIterable, Sendable {
+    case firstName = "first_name", hasFirstName = "has_first_name", greeting, subject
+    case replySubject = "reply_subject", category, orderNumbers = "order_numbers", orderNumber = "order_number"
+    case hasOrderNumber = "has_order_number", hasCustomerRecord = "has_customer_record"
+    case askedHowAreYou = "asked_how_are_you", howAreYouReply = "how_are_you_reply", agentName = "agent_name"
+    case agentSignature = "agent_signature", teamName = "team_name", ticket, promisedBy = "promised_by"
+    case promisedByDate = "promised_by_date", promisedByTime = "promised_by_time"
+    case responseTarget = "response_target", customer
+}
+
 struct TemplateValues: MustacheParent {
     let context: DraftContext
     let promise: DateText.Parts

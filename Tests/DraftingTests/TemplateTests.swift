@@ -119,6 +119,8 @@ let shippedTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     @Test func everyValueKeyIsAKnownVariableAndTheReverse() {
         let full = context(orders: ["#1"], asked: true, customer: CustomerRecord(name: "Jane Doe", since: LocalDate(year: 2019, month: 3, day: 1), tier: "gold"))
         #expect(Set(full.values.keys) == Set(TemplateVariable.known.keys))
+        // The renderer's names are the same ones.
+        #expect(Set(TemplateName.allCases.map(\.rawValue)) == Set(TemplateVariable.known.keys))
         guard case .object(let fields)? = TemplateVariable.known["customer"] else {
             Issue.record("customer must be an object")
             return
