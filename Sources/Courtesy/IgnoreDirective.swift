@@ -1,3 +1,5 @@
+import Foundation
+
 /// `tact: ignore RULE-ID [RULE-ID…]` lines: a writer's way to silence a rule for one draft.
 /// They are for the reviewer, not the customer, and are removed before sending.
 public enum IgnoreDirective {
@@ -29,14 +31,18 @@ public enum IgnoreDirective {
     public static func strip(_ draft: String) -> String {
         // Every directive holds "tact:" (in any case): a draft without a "t:" has none, and is
         // returned without splitting it into lines (which was most of the cost of drafting's end).
-        var mayHold = false
-        var previous: UInt8 = 0
-        for byte in draft.utf8 {
-            if byte == UInt8(ascii: ":") && previous | 0x20 == UInt8(ascii: "t") {
-                mayHold = true
-                break
+        // The colons found with memchr, on the String's own bytes (walking its UTF-8 view cost
+        // ~10 instructions a byte of every draft).
+        var copy = draft
+        let mayHold = copy.withUTF8 { bytes -> Bool in
+            guard let base = bytes.baseAddress else { return false }
+            var start = 0
+            while start < bytes.count, let found = memchr(base + start, Int32(UInt8(ascii: ":")), bytes.count - start) {
+                let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if at > 0, bytes[at - 1] | 0x20 == UInt8(ascii: "t") { return true }
+                start = at + 1
             }
-            previous = byte
+            return false
         }
         guard mayHold else { return draft }
         // Split on scalars: as Characters, "\r\n" is one grapheme and would not split on "\n".
