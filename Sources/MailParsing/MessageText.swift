@@ -216,11 +216,12 @@ enum QuoteMarkers {
     }
 
     /// Whether `line` starts like an attribution ("On", "Am", "Le", "El", "Il", "Op", "Em",
-    /// "Den", "W dniu", any case, after spaces), on bytes: a superset of the Characters' answer
-    /// (`attributionLength` decides on Characters), without lower-casing a String a line.
-    static func startsAttribution(_ line: Substring) -> Bool {
+    /// "Den", "W dniu", any case, after spaces, and tabs when `skippingTabs`), on bytes: a
+    /// superset of the Characters' answer (`attributionLength` decides on Characters), without
+    /// lower-casing a String a line.
+    static func startsAttribution(_ line: Substring, skippingTabs: Bool = false) -> Bool {
         func starts<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-            guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }),
+            guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") && !(skippingTabs && $0 == 0x09) }),
                 "oaleidw".utf8.contains(bytes[first] | 0x20)
             else { return false }
             let rest = bytes[first...]
@@ -244,7 +245,11 @@ enum QuoteMarkers {
     /// The number of lines (1 or 2) of an attribution such as "On Mon, 3 Jun 2024, Jane
     /// <jane@example.com> wrote:", in several languages, at `index`; nil when there is none.
     static func attributionLength(_ lines: [Substring], at index: Int) -> Int? {
-        guard Self.attributionStarts.contains(where: Self.head(lines[index], limit: 8).hasPrefix) else { return nil }
+        // Most lines that get here hold a ':' or '-' and start with no attribution word: those are
+        // let go on bytes (blanks skipped as `head` skips them) before a String is made.
+        guard Self.startsAttribution(lines[index], skippingTabs: true),
+            Self.attributionStarts.contains(where: Self.head(lines[index], limit: 8).hasPrefix)
+        else { return nil }
         let line = lines[index].trimmingScalars(ScalarClass.whitespace).lowercased()
         if Self.endsAttribution(line) { return 1 }
         // Clients wrap long attributions: "On …, Jane Doe <\njane@example.com> wrote:".

@@ -280,6 +280,19 @@ import Testing
         #expect(marked > 5_000)
     }
 
+    /// The byte check before an attribution is read skips spaces and tabs as the reading does:
+    /// an indented attribution still starts the quoted history, and a line that only looks like
+    /// one at a glance does not.
+    @Test func indentedAttributionsStartTheHistory() {
+        for indent in ["", " ", "\t", " \t ", "\t\t"] {
+            let split = MessageText(splitting: "Where is it?\n\(indent)On Mon, 3 Jun 2024, Shop <s@shop.example> wrote:\n> old text\n")
+            #expect(split.ownWords == "Where is it?", "\(indent.debugDescription)")
+            #expect(split.quoted.hasSuffix("> old text"), "\(indent.debugDescription)")
+        }
+        let prose = MessageText(splitting: "Once more: the parcel is late.\nOnly one box came: the other is missing.")
+        #expect(prose.ownWords == "Once more: the parcel is late.\nOnly one box came: the other is missing.")
+    }
+
     /// Own words without any marker, closing or signature are the body tidied: trailing blanks
     /// cut, runs of blank lines made one, none at the ends. Checked against joining the lines as
     /// the split did before it copied runs of the body (`tidy`).
