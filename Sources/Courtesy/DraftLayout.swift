@@ -59,6 +59,14 @@ struct DraftLayout {
             guard byte == UInt8(ascii: "O") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "t")
                 || byte == UInt8(ascii: "T")
             else { continue }
+            // Of these, only an ignore directive starts with a "t", and it starts "tact" in any
+            // case: other lines ("Thank you for…", the most common first words of a reply) are
+            // let go on bytes, without lower-casing them whole.
+            if byte | 0x20 == UInt8(ascii: "t") {
+                guard range.upperBound - first >= 4, bytes[first + 1] | 0x20 == UInt8(ascii: "a"),
+                    bytes[first + 2] | 0x20 == UInt8(ascii: "c"), bytes[first + 3] | 0x20 == UInt8(ascii: "t")
+                else { continue }
+            }
             let text = Self.text(bytes, range)
             let trimmed = text.trimmingSpaces
             // Mail clients wrap a long "On …, Jane <jane@…> wrote:" over two lines.
