@@ -73,11 +73,15 @@ public struct MessageText: Sendable, Hashable {
     /// `lines` are slices of one text, as `lineFeedLines` cuts it.
     private static func tidy(_ lines: [Substring]) -> String {
         // Lines that follow each other in the text, untrimmed, are copied as one run of it with
-        // their line feeds: appending line by line (a line and a "\n" each) cost ~10 k
+        // their line feeds, and so is one empty line between two of them (a paragraph break, which
+        // the result keeps as it is): appending line by line (a line and a "\n" each) cost ~10 k
         // instructions for a 4 KB body, three times a message.
+        guard let base = lines.first?.base else { return "" }
         var text = ""
         var run: (start: String.Index, end: String.Index, isLineEnd: Bool)?
-        var blankBefore = false
+        // Blank lines since the last line of text, and whether they were all empty (no blanks).
+        var blanks = 0
+        var blanksAreEmpty = true
         for line in lines {
             // Trailing spaces and tabs, found on bytes (both are Characters of their own).
             var end = line.utf8.endIndex
@@ -87,29 +91,34 @@ public struct MessageText: Sendable, Hashable {
                 end = before
             }
             if end == line.utf8.startIndex {
-                blankBefore = true
+                blanks += 1
+                if !line.isEmpty { blanksAreEmpty = false }
                 continue
             }
-            if let current = run, !blankBefore, current.isLineEnd, current.end < line.base.utf8.endIndex,
-                line.base.utf8.index(after: current.end) == line.startIndex
-            {
-                // The next line of the text, after one line feed: the run grows over both.
-                run = (current.start, end, end == line.endIndex)
-                continue
+            if let current = run, current.isLineEnd, blanks <= 1, blanksAreEmpty {
+                // The next line of the text after one line feed, or after an empty line: the run
+                // grows over them, if they follow each other in the text.
+                let gap = blanks + 1
+                if base.utf8.distance(from: current.end, to: line.startIndex) == gap {
+                    run = (current.start, end, end == line.endIndex)
+                    blanks = 0
+                    continue
+                }
             }
             // A line feed between lines, and one empty line for each run of blank lines between
             // two lines of text; none at either end.
             if let current = run {
-                text.append(contentsOf: line.base[current.start..<current.end])
-                text.append(blankBefore ? "\n\n" : "\n")
+                if text.isEmpty { text.reserveCapacity(base.utf8.distance(from: current.start, to: base.utf8.endIndex)) }
+                text.append(contentsOf: base[current.start..<current.end])
+                text.append(blanks > 0 ? "\n\n" : "\n")
             }
             run = (line.startIndex, end, end == line.endIndex)
-            blankBefore = false
+            blanks = 0
+            blanksAreEmpty = true
         }
-        if let current = run, let base = lines.first?.base {
-            if text.isEmpty { return String(base[current.start..<current.end]) }
-            text.append(contentsOf: base[current.start..<current.end])
-        }
+        guard let current = run else { return "" }
+        if text.isEmpty { return String(base[current.start..<current.end]) }
+        text.append(contentsOf: base[current.start..<current.end])
         return text
     }
 }
