@@ -358,7 +358,7 @@ struct PartWalk {
             let textPart = tact_gmime_as_text_part(object)
         {
             if mimeType == "text/plain", self.plain == nil {
-                self.plain = Self.text(of: textPart, direct: self.readsUTF8Directly)
+                self.plain = Self.text(of: textPart, direct: self.readsUTF8Directly, unixLineEnds: true)
                 return
             }
             if mimeType == "text/html", self.html == nil {
@@ -388,8 +388,12 @@ struct PartWalk {
     /// Labels real clients get wrong, and what the bytes under them really are.
     private static let latin1Labels: Set<String> = ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1"]
 
-    private static func text(of part: UnsafeMutablePointer<GMimeTextPart>, direct: Bool) -> String {
-        if direct, let text = Self.validUTF8Text(part) { return text }
+    /// - Parameter unixLineEnds: whether the text may come back with CRLF and CR already made LF
+    ///   (the parser makes them LF anyway; read directly, that spares it a copy of the text).
+    private static func text(of part: UnsafeMutablePointer<GMimeTextPart>, direct: Bool, unixLineEnds: Bool = false)
+        -> String
+    {
+        if direct, let text = Self.validUTF8Text(part, unixLineEnds: unixLineEnds) { return text }
         Self.correctCharsetLabel(part)
         guard let text = g_mime_text_part_get_text(part) else { return "" }
         defer { g_free(text) }
@@ -405,7 +409,7 @@ struct PartWalk {
     /// The part's text when its label is one of `utf8Labels` (or none) and its decoded bytes are
     /// valid UTF-8: those bytes up to the first NUL, as `String(cString:)` reads GMime's result.
     /// Nil for anything else, which goes through GMime's conversion.
-    private static func validUTF8Text(_ part: UnsafeMutablePointer<GMimeTextPart>) -> String? {
+    private static func validUTF8Text(_ part: UnsafeMutablePointer<GMimeTextPart>, unixLineEnds: Bool) -> String? {
         if let label = g_mime_text_part_get_charset(part) {
             guard Self.utf8Labels.contains(String(cString: label).lowercased()) else { return nil }
         }
@@ -413,14 +417,22 @@ struct PartWalk {
         guard let bytes = tact_gmime_part_decoded_bytes(raw, -1) else { return nil }
         defer { g_byte_array_unref(bytes) }
         guard let data = bytes.pointee.data, bytes.pointee.len > 0 else { return "" }
-        let buffer = UnsafeBufferPointer(start: data, count: Int(bytes.pointee.len))
-        // All of it must be valid (an unlabelled part with one bad byte anywhere is read as
-        // windows-1252 by `correctCharsetLabel`, from its first byte).
-        guard let text = String(validating: buffer, as: UTF8.self) else { return nil }
-        // A NUL found with memchr (`firstIndex(of:)` walked the bytes at ~5 instructions each).
-        guard let nul = memchr(data, 0, buffer.count) else { return text }
-        let length = UnsafeRawPointer(data).distance(to: UnsafeRawPointer(nul))
-        return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+        let decoded = UnsafeBufferPointer(start: data, count: Int(bytes.pointee.len))
+        // CRLF and CR made LF on the bytes, before the one String is made (making it from the
+        // bytes, then again from the converted text, validated and copied the text twice). Only
+        // ASCII bytes are replaced, and a CR or LF is never inside a valid sequence: the bytes
+        // are valid UTF-8 after exactly when they were before.
+        func text(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
+            // All of it must be valid (an unlabelled part with one bad byte anywhere is read as
+            // windows-1252 by `correctCharsetLabel`, from its first byte).
+            guard let base = buffer.baseAddress, let text = String(validating: buffer, as: UTF8.self) else { return nil }
+            // A NUL found with memchr (`firstIndex(of:)` walked the bytes at ~5 instructions each).
+            guard let nul = memchr(base, 0, buffer.count) else { return text }
+            let length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(nul))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+        }
+        if unixLineEnds, let converted = MailParser.unixLineEnds(decoded) { return converted.withUnsafeBufferPointer(text) }
+        return text(decoded)
     }
 
     /// Fixes the charset label before GMime converts the text, as browsers do (WHATWG Encoding):
@@ -487,23 +499,26 @@ extension MailParser {
     /// copied, when it holds no CR.
     public static func unixLineEnds(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            guard let base = bytes.baseAddress, var carriageReturn = memchr(base, 13, bytes.count) else { return nil }
-            // The runs between CRs copied whole (byte by byte, this cost ~10 instructions a byte).
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var start = 0
-            while true {
-                let at = base.distance(to: carriageReturn.assumingMemoryBound(to: UInt8.self))
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
-                output.append(10)
-                start = at + 1
-                if start < bytes.count, bytes[start] == 10 { start += 1 }
-                guard start < bytes.count, let next = memchr(base + start, 13, bytes.count - start) else { break }
-                carriageReturn = next
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-            return String(decoding: output, as: UTF8.self)
-        } ?? text
+        return text.withUTF8 { bytes in Self.unixLineEnds(bytes).map { String(decoding: $0, as: UTF8.self) } } ?? text
+    }
+
+    /// `bytes` with CRLF and lone CR turned into LF, or nil when they hold no CR.
+    static func unixLineEnds(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let base = bytes.baseAddress, var carriageReturn = memchr(base, 13, bytes.count) else { return nil }
+        // The runs between CRs copied whole (byte by byte, this cost ~10 instructions a byte).
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var start = 0
+        while true {
+            let at = base.distance(to: carriageReturn.assumingMemoryBound(to: UInt8.self))
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
+            output.append(10)
+            start = at + 1
+            if start < bytes.count, bytes[start] == 10 { start += 1 }
+            guard start < bytes.count, let next = memchr(base + start, 13, bytes.count - start) else { break }
+            carriageReturn = next
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        return output
     }
 }
