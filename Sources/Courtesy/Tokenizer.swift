@@ -94,64 +94,66 @@ enum Tokenizer {
         let end = range.upperBound
         // A normalised word is never longer than its bytes, so one scratch buffer the size of the
         // range holds any word; writing into it directly skips the uniqueness and capacity checks
-        // an array append makes for every byte.
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, range.count))
-        defer { scratch.deallocate() }
-        var count = 0
-        while index < end {
-            let (kind, length) = classify(bytes, index, end)
-            if kind == .stop { stop() }
-            guard kind == .word else {
-                index += length
-                continue
-            }
-            let start = index
-            count = 0
-            var upper = 0
-            var lower = 0
-            var ascii = true
-            var lastDigit = false
+        // an array append makes for every byte. It is a temporary allocation, on the stack for
+        // short lines, not a heap block for every line of every draft.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, range.count)) { temporary in
+            let scratch = temporary.baseAddress!
+            var count = 0
             while index < end {
                 let (kind, length) = classify(bytes, index, end)
-                if kind == .word {
-                    let byte = bytes[index]
-                    if length == 1 {
-                        if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
-                            scratch[count] = keepCase ? byte : byte | 0x20
-                            count += 1
-                            upper += 1
-                        } else {
-                            if byte >= UInt8(ascii: "a") { lower += 1 }
-                            scratch[count] = byte
-                            count += 1
-                        }
-                        lastDigit = isDigit(byte)
-                    } else {
-                        ascii = false
-                        lower += 1
-                        for offset in 0..<length { scratch[count + offset] = bytes[index + offset] }
-                        count += length
-                        lastDigit = false
-                    }
+                if kind == .stop { stop() }
+                guard kind == .word else {
                     index += length
-                } else if kind == .apostrophe {
-                    // Inside a word only: a letter must follow.
-                    let next = index + length
-                    guard next < end, classify(bytes, next, end).0 == .word else { break }
-                    scratch[count] = UInt8(ascii: "'")
-                    count += 1
-                    index = next
-                } else if lastDigit && bytes[index] == UInt8(ascii: "%") {
-                    scratch[count] = UInt8(ascii: "%")
-                    count += 1
-                    index += 1
-                    break
-                } else {
-                    break
+                    continue
                 }
+                let start = index
+                count = 0
+                var upper = 0
+                var lower = 0
+                var ascii = true
+                var lastDigit = false
+                while index < end {
+                    let (kind, length) = classify(bytes, index, end)
+                    if kind == .word {
+                        let byte = bytes[index]
+                        if length == 1 {
+                            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                                scratch[count] = keepCase ? byte : byte | 0x20
+                                count += 1
+                                upper += 1
+                            } else {
+                                if byte >= UInt8(ascii: "a") { lower += 1 }
+                                scratch[count] = byte
+                                count += 1
+                            }
+                            lastDigit = isDigit(byte)
+                        } else {
+                            ascii = false
+                            lower += 1
+                            for offset in 0..<length { scratch[count + offset] = bytes[index + offset] }
+                            count += length
+                            lastDigit = false
+                        }
+                        index += length
+                    } else if kind == .apostrophe {
+                        // Inside a word only: a letter must follow.
+                        let next = index + length
+                        guard next < end, classify(bytes, next, end).0 == .word else { break }
+                        scratch[count] = UInt8(ascii: "'")
+                        count += 1
+                        index = next
+                    } else if lastDigit && bytes[index] == UInt8(ascii: "%") {
+                        scratch[count] = UInt8(ascii: "%")
+                        count += 1
+                        index += 1
+                        break
+                    } else {
+                        break
+                    }
+                }
+                let capitals = ascii && upper >= 1 && lower == 0
+                word(start, index, UnsafeBufferPointer(start: scratch, count: count), ascii, capitals)
             }
-            let capitals = ascii && upper >= 1 && lower == 0
-            word(start, index, UnsafeBufferPointer(start: scratch, count: count), ascii, capitals)
         }
     }
 
