@@ -86,7 +86,7 @@ public enum FirstName {
         }
         let personal = words.drop { Self.titles.contains(Self.folded($0)) }
         guard let first = personal.first else { return nil }
-        return Self.acceptedName(first, address: parts, wordCount: personal.count)
+        return Self.acceptedName(first, address: parts, wordCount: personal.count, bytewise: bytewise)
     }
 
     /// Where " via " (any case) starts in `name`, or nil. ASCII names (most) are searched on
@@ -131,8 +131,9 @@ public enum FirstName {
         return Self.fromDisplayName(line, address: address)
     }
 
-    private static func acceptedName(_ word: String, address: AddressParts, wordCount: Int) -> String? {
+    private static func acceptedName(_ word: String, address: AddressParts, wordCount: Int, bytewise: Bool) -> String? {
         let trimmed = word.trimmingScalars { ".,;:!?".unicodeScalars.contains($0) }
+        if bytewise { return Self.acceptedASCIIName(trimmed, address: address, wordCount: wordCount) }
         guard trimmed.count >= 2, trimmed.count <= 30 else { return nil }
         // Letters from alphabetic scripts only (plus inner hyphen or apostrophe); an initial
         // ("J.") is not a name, and CJK names put the family name first without spaces.
@@ -154,6 +155,31 @@ public enum FirstName {
         if Self.nonPersonWords.contains(lower) || Self.titles.contains(lower) { return nil }
         if wordCount == 1, isAllLower { return nil }  // a user name such as "jdoe", not a name
         guard isAllUpper || isAllLower || initial.isUppercase else { return nil }
+        if isAllUpper || isAllLower { return Self.capitalized(trimmed) }
+        return trimmed
+    }
+
+    /// `acceptedName`'s checks for an ASCII word, on its bytes: an ASCII scalar is alphabetic (and
+    /// a Character a letter) exactly when it is A–Z or a–z, none is ideographic or kana, and case
+    /// is that of its byte (the Unicode property look-ups were most of the cost of a name).
+    private static func acceptedASCIIName(_ trimmed: String, address: AddressParts, wordCount: Int) -> String? {
+        let bytes = Array(trimmed.utf8)
+        func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+        // Letters, "-" and "'" only, so every Character is one byte and the count is the bytes'.
+        guard bytes.count >= 2, bytes.count <= 30,
+            bytes.allSatisfy({ isUpper($0) || isLower($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "'") }),
+            let initial = bytes.first, isUpper(initial) || isLower(initial), let last = bytes.last, isUpper(last) || isLower(last)
+        else { return nil }
+        // First and last bytes are letters: folding only lower-cases.
+        let lower = ASCIIWords.lowercased(trimmed)
+        let isAllUpper = !bytes.contains(where: isLower)
+        let isAllLower = !bytes.contains(where: isUpper)
+        if wordCount == 1, lower == Self.folded(address.domainLabel) { return nil }
+        if wordCount == 1, lower == Self.folded(address.local), isAllUpper || isAllLower { return nil }
+        if Self.nonPersonWords.contains(lower) || Self.titles.contains(lower) { return nil }
+        if wordCount == 1, isAllLower { return nil }  // a user name such as "jdoe", not a name
+        guard isAllUpper || isAllLower || isUpper(initial) else { return nil }
         if isAllUpper || isAllLower { return Self.capitalized(trimmed) }
         return trimmed
     }
