@@ -1,6 +1,10 @@
 import Configuration
+import Daemon
+import Drafting
 import Foundation
+import MailParsing
 import TactTestSupport
+import Triage
 
 #if canImport(Glibc)
 import Glibc
@@ -130,5 +134,25 @@ func writeBenchConfiguration(
         return try TactConfiguration.load(explicitPath: path, environment: [:], currentDirectory: directory).configuration
     } catch {
         throw BenchError("the benchmark's configuration \(path) is invalid: \(error)")
+    }
+}
+
+/// The daemon's pure stages as `stages` and `outputs` build them: the bench configuration written
+/// in `directory`, its first mailbox, the shared pipeline, and that mailbox's drafter, parser and
+/// suppression policy.
+struct BenchStages {
+    let configuration: TactConfiguration
+    let mailbox: MailboxConfiguration
+    let shared: Pipeline.Shared
+    let drafter: Drafter
+    let parser = MailParser()
+    let suppression: SuppressionPolicy
+
+    init(in directory: TemporaryDirectory) throws {
+        self.configuration = try writeBenchConfiguration(in: directory.path, dovecot: nil)
+        self.mailbox = self.configuration.mailboxes[0]
+        self.shared = try Pipeline.shared(self.configuration)
+        self.drafter = try Pipeline.drafter(for: self.mailbox, configuration: self.configuration, shared: self.shared)
+        self.suppression = SuppressionPolicy(ownAddresses: self.mailbox.ownAddresses)
     }
 }

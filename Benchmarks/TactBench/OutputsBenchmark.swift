@@ -19,12 +19,8 @@ var outputsBenchmark: Benchmark {
         let mail = try BenchMail(size: size, webmail: arguments.contains("webmail"))
         let directory = try TemporaryDirectory(prefix: "tact-bench")
         defer { directory.remove() }
-        let configuration = try writeBenchConfiguration(in: directory.path, dovecot: nil)
-        let mailbox = configuration.mailboxes[0]
-        let shared = try Pipeline.shared(configuration)
-        let drafter = try Pipeline.drafter(for: mailbox, configuration: configuration, shared: shared)
-        let parser = MailParser()
-        let suppression = SuppressionPolicy(ownAddresses: mailbox.ownAddresses)
+        let stages = try BenchStages(in: directory)
+        let (shared, drafter, parser, suppression) = (stages.shared, stages.drafter, stages.parser, stages.suppression)
         let now = Date(timeIntervalSince1970: 1_796_000_000)  // a Tuesday, 2026-11-24, 01:33 UTC
         var output = ""
         for index in 0..<count {

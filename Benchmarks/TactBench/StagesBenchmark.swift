@@ -24,12 +24,9 @@ var stagesBenchmark: Benchmark {
         let raw = (0..<2000).map { Data(mail.message($0)) }
         let directory = try TemporaryDirectory(prefix: "tact-bench")
         defer { directory.remove() }
-        let configuration = try writeBenchConfiguration(in: directory.path, dovecot: nil)
-        let mailbox = configuration.mailboxes[0]
-        let shared = try Pipeline.shared(configuration)
-        let drafter = try Pipeline.drafter(for: mailbox, configuration: configuration, shared: shared)
-        let parser = MailParser()
-        let suppression = SuppressionPolicy(ownAddresses: mailbox.ownAddresses)
+        let stages = try BenchStages(in: directory)
+        let (configuration, mailbox, shared, drafter) = (stages.configuration, stages.mailbox, stages.shared, stages.drafter)
+        let (parser, suppression) = (stages.parser, stages.suppression)
 
         /// Runs `body` over `items` repeatedly for `seconds`; returns items per CPU-second.
         func measure<T>(_ label: String, _ items: [T], _ body: (T) throws -> Int) rethrows {

@@ -130,6 +130,11 @@ extension Signals {
                 if !negated { negative += weight }
             }
         }
+        return Self.sentiment(positive: positive, negative: negative, intensity: intensity, hasQuestion: hasQuestion)
+    }
+
+    /// The sentiment of a message whose words weighed `positive` and `negative` in all.
+    static func sentiment(positive: Double, negative: Double, intensity: Int, hasQuestion: Bool) -> Sentiment {
         var score = positive - negative
         if intensity > 0 { score += score > 0 ? 0.5 * Double(intensity) : -Double(intensity) }
         // A question with a polite "thanks" is a request, not praise.

@@ -55,85 +55,59 @@ import Testing
         }
     }
 
-    /// The implementation before the digit scan: every chunk cut first.
+    /// The rules restated on the chunks cut first (as the implementation before the digit scan
+    /// did): chunks with a digit, "#", a reference word in the chunk or in the four before it.
     static func reference(_ text: String) -> [String] {
         let bytes = Array(text.utf8)
         func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+            (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte | 0x20)
         }
-        var chunks: [Range<Int>] = []
-        var withDigit: [Int] = []
-        var start = -1
-        var digit = false
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                if start >= 0 {
-                    if digit { withDigit.append(chunks.count) }
-                    chunks.append(start..<index)
-                }
-                start = -1
-                digit = false
-            } else {
-                if start < 0 { start = index }
-                if byte >= 0x30 && byte <= 0x39 { digit = true }
-            }
-        }
-        if start >= 0 {
-            if digit { withDigit.append(chunks.count) }
-            chunks.append(start..<bytes.count)
-        }
+        let chunks = bytes.split(whereSeparator: { [0x20, 0x0A, 0x09, 0x0D].contains($0) })
         var found: [String] = []
-        func add(_ range: Range<Int>) {
-            var lower = range.lowerBound
-            var upper = range.upperBound
-            while lower < upper, bytes[lower] == 0x23 || bytes[lower] == 0x3A { lower += 1 }
-            while upper > lower, !isAlphanumeric(bytes[upper - 1]) { upper -= 1 }
-            guard upper - lower >= 3, isAlphanumeric(bytes[lower]) else { return }
-            for byte in bytes[lower..<upper] where !(isAlphanumeric(byte) || byte == 0x2D || byte == 0x2F) { return }
-            let identifier = String(decoding: bytes[lower..<upper], as: UTF8.self)
+        func add(_ chunk: ArraySlice<UInt8>) {
+            var piece = chunk.drop { $0 == 0x23 || $0 == 0x3A }
+            while let last = piece.last, !isAlphanumeric(last) { piece = piece.dropLast() }
+            guard piece.count >= 3, let first = piece.first, isAlphanumeric(first),
+                piece.allSatisfy({ isAlphanumeric($0) || $0 == 0x2D || $0 == 0x2F })
+            else { return }
+            let identifier = String(decoding: piece, as: UTF8.self)
             if !found.contains(identifier) { found.append(identifier) }
         }
-        func trimmed(_ range: Range<Int>) -> Range<Int> {
-            var lower = range.lowerBound
-            while lower < range.upperBound, [0x28, 0x5B, 0x7B, 0x22, 0x27].contains(bytes[lower]) { lower += 1 }
-            return lower..<range.upperBound
+        func opened(_ chunk: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            chunk.drop { [0x28, 0x5B, 0x7B, 0x22, 0x27].contains($0) }
         }
-        func head(_ range: Range<Int>) -> (word: String, split: Int?) {
-            var letters: [UInt8] = []
-            for index in range {
-                let byte = bytes[index]
-                if byte == 0x23 || byte == 0x3A { return (String(decoding: letters, as: UTF8.self), index) }
-                if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A { letters.append(byte | 0x20) }
-                if letters.count > 14 { break }
+        /// Up to 15 lower-cased ASCII letters before a "#" or ":", and where that is.
+        func head(_ chunk: ArraySlice<UInt8>) -> (word: String, split: Int?) {
+            let split = chunk.firstIndex { $0 == 0x23 || $0 == 0x3A }
+            let letters = chunk[..<(split ?? chunk.endIndex)].filter { (0x61...0x7A).contains($0 | 0x20) }.map { $0 | 0x20 }
+            // The scan stops at the 15th letter: a split after it is not seen.
+            if letters.count >= 15 {
+                return (String(decoding: letters.prefix(15), as: UTF8.self), nil)
             }
-            return (String(decoding: letters, as: UTF8.self), nil)
+            return (String(decoding: letters, as: UTF8.self), split)
         }
         func isReferenceWord(_ word: String) -> Bool {
-            Signals.referenceWords.contains(word)
-                || (word.hasSuffix("s") && Signals.referenceWords.contains(String(word.dropLast())))
+            Signals.referenceWords.contains(word) || (word.hasSuffix("s") && Signals.referenceWords.contains(String(word.dropLast())))
         }
-        for index in withDigit {
-            let chunk = trimmed(chunks[index])
-            guard !chunk.isEmpty else { continue }
-            if bytes[chunk.lowerBound] == 0x23 {
-                add(chunk)
+        for (index, chunk) in chunks.enumerated() where chunk.contains(where: { (0x30...0x39).contains($0) }) {
+            let body = opened(chunk)
+            guard let first = body.first else { continue }
+            if first == 0x23 {
+                add(body)
                 continue
             }
-            let (word, split) = head(chunk)
+            let (word, split) = head(body)
             if let split, isReferenceWord(word) {
-                add((split + 1)..<chunk.upperBound)
+                add(body[(split + 1)...])
                 continue
             }
-            var back = index - 1
-            while back >= 0, back >= index - 4 {
-                let previous = head(trimmed(chunks[back]))
-                if previous.split == nil || chunks[back].upperBound - 1 == previous.split, isReferenceWord(previous.word) {
-                    add(chunk)
+            for previous in chunks[max(0, index - 4)..<index].reversed() {
+                let (before, mark) = head(opened(previous))
+                if mark == nil || mark == previous.endIndex - 1, isReferenceWord(before) {
+                    add(body)
                     break
                 }
-                guard Signals.referenceConnectors.contains(previous.word) else { break }
-                back -= 1
+                if !Signals.referenceConnectors.contains(before) { break }
             }
         }
         return found

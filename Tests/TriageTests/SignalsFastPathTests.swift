@@ -58,38 +58,20 @@ import Testing
     }
 }
 
-/// `scanTyping` takes lower-case letters through a table; it must count what the plain byte
-/// loop (kept here) counts: runs of "!" and "?!", shouted words, question marks.
+/// `scanTyping` takes lower-case letters through a table; it must count what the reference
+/// counts: runs of "!" and "?!", shouted words, question marks.
 @Suite struct TypingScanTests {
+    /// The same counts stated another way: "!" runs after dropping the "?" that follow a "!"
+    /// (they do not end a run), shouted words after dropping continuation bytes.
     static func reference(_ text: String) -> (intensity: Int, hasQuestion: Bool) {
-        var exclamationRuns = 0
-        var run = 0
-        var shouted = 0
-        var letters = 0
-        var upper = 0
-        var hasQuestion = false
-        for byte in text.utf8 {
-            if byte == 0x21 {
-                run += 1
-            } else if byte != 0x3F || run == 0 {
-                if run >= 2 { exclamationRuns += 1 }
-                run = 0
-            }
-            if byte == 0x3F { hasQuestion = true }
-            if byte >= 0x41 && byte <= 0x5A {
-                letters += 1
-                upper += 1
-            } else if (byte >= 0x61 && byte <= 0x7A) || byte >= 0xC0 {
-                letters += 1
-            } else if byte < 0x80 {
-                if letters >= 3 && upper == letters { shouted += 1 }
-                letters = 0
-                upper = 0
-            }
-        }
-        if letters >= 3 && upper == letters { shouted += 1 }
-        if run >= 2 { exclamationRuns += 1 }
-        return (exclamationRuns + shouted / 3, hasQuestion)
+        let bytes = Array(text.utf8)
+        var bangs: [UInt8] = []
+        for byte in bytes where !(byte == 0x3F && bangs.last == 0x21) { bangs.append(byte) }
+        let runs = bangs.split(whereSeparator: { $0 != 0x21 }).filter { $0.count >= 2 }.count
+        func isASCIILetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        let words = bytes.filter { !(0x80...0xBF).contains($0) }.split(whereSeparator: { $0 < 0x80 && !isASCIILetter($0) })
+        let shouted = words.filter { $0.count >= 3 && $0.allSatisfy { (0x41...0x5A).contains($0) } }.count
+        return (runs + shouted / 3, bytes.contains(0x3F))
     }
 
     @Test func countsWhatTheByteLoopCounts() {
@@ -171,12 +153,7 @@ import Testing
                 if !negated { negative += weight }
             }
         }
-        var score = positive - negative
-        if intensity > 0 { score += score > 0 ? 0.5 * Double(intensity) : -Double(intensity) }
-        let positiveBar = hasQuestion ? 2.0 : 1.0
-        if score <= -1 { return .negative }
-        if score >= positiveBar { return .positive }
-        return .neutral
+        return Signals.sentiment(positive: positive, negative: negative, intensity: intensity, hasQuestion: hasQuestion)
     }
 
     static func referenceUrgency(words: [UInt64], intensity: Int) -> Urgency {
