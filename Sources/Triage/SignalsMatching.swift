@@ -128,14 +128,27 @@ struct SignalWords: Sendable {
     /// Each word's entry index, and where the words with an entry and the sentence breaks are:
     /// the only positions the signals need to visit.
     func lookUp(_ words: [UInt64]) -> WordInfo {
-        var entries: [Int32] = []
-        entries.reserveCapacity(words.count)
-        var known: [Int] = []
-        for (position, word) in words.enumerated() {
-            let entry = table.row(word) ?? -1
-            entries.append(entry)
-            if entry >= 0 || word == ClassifierTokenizer.sentenceBreak { known.append(position) }
+        // Written through the arrays' buffers: appending checked capacity and uniqueness twice a
+        // word, which cost more than the look-up.
+        var knownCount = 0
+        var known = [Int](repeating: 0, count: words.count)
+        let entries = words.withUnsafeBufferPointer { words in
+            known.withUnsafeMutableBufferPointer { known in
+                [Int32](unsafeUninitializedCapacity: words.count) { entries, initialized in
+                    for position in 0..<words.count {
+                        let word = words[position]
+                        let entry = table.row(word) ?? -1
+                        entries[position] = entry
+                        if entry >= 0 || word == ClassifierTokenizer.sentenceBreak {
+                            known[knownCount] = position
+                            knownCount += 1
+                        }
+                    }
+                    initialized = words.count
+                }
+            }
         }
+        known.removeLast(known.count - knownCount)
         return WordInfo(entry: entries, known: known)
     }
 }
