@@ -36,13 +36,10 @@ struct PhraseMatcher: Sendable {
     /// The phrases (a list index) that start with `word`, if any.
     func startList(_ word: UInt64) -> Int32? { starts.row(word) }
 
-    /// Calls `body` with the phrase index and the position of every phrase found in `words`.
-    func forEachMatch(in words: [UInt64], _ body: (_ phrase: Int, _ position: Int) -> Void) {
-        forEachMatch(in: words, startList: { starts.row(words[$0]) }, body)
-    }
-
-    /// `forEachMatch(in:startList:_:)` at `positions` only: the words that have a `SignalWords`
-    /// entry, where a phrase can start (most words of a mail have none).
+    /// Calls `body` with the phrase index and the position of every phrase found in `words` that
+    /// starts at one of `positions` (the signals pass the words that have a `SignalWords` entry:
+    /// most words of a mail have none). `startList` is each position's start list, already looked
+    /// up (`SignalWords`).
     @inline(__always)
     func forEachMatch(
         in words: [UInt64], at positions: [Int], startList: (_ position: Int) -> Int32?,
@@ -50,33 +47,16 @@ struct PhraseMatcher: Sendable {
     ) {
         for position in positions {
             guard let list = startList(position) else { continue }
-            self.matches(list, in: words, at: position, body)
-        }
-    }
-
-    /// `forEachMatch(in:_:)` with each position's start list already looked up (`SignalWords`).
-    @inline(__always)
-    func forEachMatch(
-        in words: [UInt64], startList: (_ position: Int) -> Int32?, _ body: (_ phrase: Int, _ position: Int) -> Void
-    ) {
-        for position in words.indices {
-            guard let list = startList(position) else { continue }
-            self.matches(list, in: words, at: position, body)
-        }
-    }
-
-    /// Calls `body` for each phrase of start list `list` that `words` holds at `position`.
-    @inline(__always)
-    private func matches(_ list: Int32, in words: [UInt64], at position: Int, _ body: (_ phrase: Int, _ position: Int) -> Void) {
-        for phrase in lists[Int(list)] {
-            let candidate = phrases[phrase]
-            guard position + candidate.count <= words.count else { continue }
-            var equal = true
-            for offset in 1..<max(1, candidate.count) where words[position + offset] != candidate[offset] {
-                equal = false
-                break
+            for phrase in lists[Int(list)] {
+                let candidate = phrases[phrase]
+                guard position + candidate.count <= words.count else { continue }
+                var equal = true
+                for offset in 1..<max(1, candidate.count) where words[position + offset] != candidate[offset] {
+                    equal = false
+                    break
+                }
+                if equal { body(phrase, position) }
             }
-            if equal { body(phrase, position) }
         }
     }
 }
@@ -120,13 +100,8 @@ struct SignalWords: Sendable {
         table = FeatureTable(sorted.enumerated().map { ($1.key, Int32($0)) })
     }
 
-    /// Each word's entry index, or -1 (unknown words and sentence breaks).
-    func indices(_ words: [UInt64]) -> [Int32] {
-        words.map { table.row($0) ?? -1 }
-    }
-
-    /// Each word's entry index, and where the words with an entry and the sentence breaks are:
-    /// the only positions the signals need to visit.
+    /// Each word's entry index (-1 for unknown words and sentence breaks), and where the words
+    /// with an entry and the sentence breaks are: the only positions the signals need to visit.
     func lookUp(_ words: [UInt64]) -> WordInfo {
         // Written through the arrays' buffers: appending checked capacity and uniqueness twice a
         // word, which cost more than the look-up.

@@ -103,8 +103,11 @@ import Testing
             + [Signals.politeClosings, Signals.calmPhrases, Signals.urgentPhrases, Signals.howAreYouPhrases]
                 .flatMap { $0.phrases.flatMap { $0 } })
         #expect(words.count > 300)
-        let indices = Signals.signalWords.indices(Array(words) + [ClassifierTokenizer.sentenceBreak])
+        let looked = Signals.signalWords.lookUp(Array(words) + [ClassifierTokenizer.sentenceBreak])
+        let indices = looked.entry
         #expect(indices.last == -1, "a sentence break is no word")
+        // The positions to visit: every word with an entry, and the sentence break.
+        #expect(looked.known == indices.indices.filter { indices[$0] >= 0 || $0 == indices.count - 1 })
         var found = 0
         for (word, index) in zip(Array(words), indices) {
             let entry = index < 0 ? SignalWords.Entry() : Signals.signalWords.entries[Int(index)]
@@ -128,10 +131,11 @@ import Testing
 /// kept here), on word sequences made of the lists' own words, unknown words and breaks.
 @Suite struct SparseSignalsTests {
     static func referenceSentiment(words: [UInt64], intensity: Int, hasQuestion: Bool) -> Sentiment {
-        let info = Signals.signalWords.indices(words)
+        let info = Signals.signalWords.lookUp(words).entry
         let entries = Signals.signalWords.entries
+        let every = Array(words.indices)
         var formula = [Bool](repeating: false, count: words.count)
-        Signals.politeClosings.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite }) {
+        Signals.politeClosings.forEachMatch(in: words, at: every, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].polite }) {
             phrase, position in
             for offset in 0..<Signals.politeClosings.phrases[phrase].count { formula[position + offset] = true }
         }
@@ -157,17 +161,18 @@ import Testing
     }
 
     static func referenceUrgency(words: [UInt64], intensity: Int) -> Urgency {
-        let info = Signals.signalWords.indices(words)
+        let info = Signals.signalWords.lookUp(words).entry
         let entries = Signals.signalWords.entries
+        let every = Array(words.indices)
         var score = Double(min(intensity, 2))
         var calm = false
         var calmWords = [Bool](repeating: false, count: words.count)
-        Signals.calmPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].calm }) {
+        Signals.calmPhrases.forEachMatch(in: words, at: every, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].calm }) {
             phrase, position in
             calm = true
             for offset in 0..<Signals.calmPhrases.phrases[phrase].count { calmWords[position + offset] = true }
         }
-        Signals.urgentPhrases.forEachMatch(in: words, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].urgent }) {
+        Signals.urgentPhrases.forEachMatch(in: words, at: every, startList: { info[$0] < 0 ? nil : entries[Int(info[$0])].urgent }) {
             phrase, position in
             if !calmWords[position] { score += Signals.urgentPhrases.values[phrase] }
         }
