@@ -31,13 +31,7 @@ var memoryBenchmark: Benchmark {
 
 /// `[count] [sizes…] [webmail]`: "webmail" anywhere makes customer mail multipart/alternative.
 private func backlogArguments(_ arguments: [String]) throws -> (Int, [Int], Bool) {
-    let webmail = arguments.contains("webmail")
-    let numbers = try arguments.filter { $0 != "webmail" }.map { argument in
-        guard let number = Int(argument), number > 0 else {
-            throw BenchError("\"\(argument)\" is neither a positive number nor \"webmail\": usage [count] [bytes…] [webmail]")
-        }
-        return number
-    }
+    let (numbers, webmail) = try mailArguments(arguments, usage: "[count] [bytes…] [webmail]")
     let count = numbers.first ?? 10_000
     let sizes = Array(numbers.dropFirst())
     return (count, sizes.isEmpty ? [1500, 4000] : sizes, webmail)

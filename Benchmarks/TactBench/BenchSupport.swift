@@ -156,3 +156,15 @@ struct BenchStages {
         self.suppression = SuppressionPolicy(ownAddresses: self.mailbox.ownAddresses)
     }
 }
+
+/// The positive numbers among a benchmark's arguments, and whether "webmail" is one of them;
+/// anything else is refused with the benchmark's `usage`, never read as a default.
+func mailArguments(_ arguments: [String], usage: String) throws -> (numbers: [Int], webmail: Bool) {
+    let numbers = try arguments.filter { $0 != "webmail" }.map { argument in
+        guard let number = Int(argument), number > 0 else {
+            throw BenchError("\"\(argument)\" is neither a positive number nor \"webmail\": usage \(usage)")
+        }
+        return number
+    }
+    return (numbers, arguments.contains("webmail"))
+}

@@ -14,9 +14,11 @@ import Triage
 var outputsBenchmark: Benchmark {
     Benchmark(name: "outputs", summary: "every stage's output per mail, to compare two builds [count] [bytes] [webmail]") {
         arguments in
-        let count = arguments.first.flatMap { Int($0) } ?? 2000
-        let size = arguments.dropFirst().first.flatMap { Int($0) } ?? 1500
-        let mail = try BenchMail(size: size, webmail: arguments.contains("webmail"))
+        let (numbers, webmail) = try mailArguments(arguments, usage: "[count] [bytes] [webmail]")
+        guard numbers.count <= 2 else { throw BenchError("one count and one size at most: usage [count] [bytes] [webmail]") }
+        let count = numbers.first ?? 2000
+        let size = numbers.dropFirst().first ?? 1500
+        let mail = try BenchMail(size: size, webmail: webmail)
         let directory = try TemporaryDirectory(prefix: "tact-bench")
         defer { directory.remove() }
         let stages = try BenchStages(in: directory)
