@@ -78,20 +78,27 @@ import Testing
         }
     }
 
-    /// Every corpus message, and each with its text and subject swapped, shouted and cut short:
-    /// category, runner-up, confidence and the full evidence list as the definition gives them.
-    @Test func theShippedModelScoresEveryCorpusMessageAsTheDefinitionDoes() throws {
+    /// Every corpus message, and each with its text and subject swapped, shouted and cut short.
+    static var samples: [(subject: String, text: String)] {
+        get throws {
+            var samples: [(subject: String, text: String)] = []
+            for sample in try Self.corpus {
+                samples.append((sample.subject, sample.text))
+                samples.append((String(sample.text.prefix(60)), sample.subject))
+                samples.append(("Re: " + sample.subject.uppercased(), String(sample.text.prefix(200)) + "!!! NOT OK"))
+            }
+            return samples
+        }
+    }
+
+    /// Category, runner-up, confidence and the full evidence list of every sample, as the
+    /// definition gives them.
+    static func expectScoresAsDefined(model: ClassifierModel, samples: [(subject: String, text: String)]) throws {
         // Without the phrase rules, which the definition above leaves out.
-        var model = try ClassifierModel.shipped()
+        var model = model
         model.rules = PhraseRules()
         let classifier = try Classifier(model: model, options: ClassifierOptions(evidenceCount: 100_000))
         let logLikelihoods = Self.logLikelihoods(model)
-        var samples: [(subject: String, text: String)] = []
-        for sample in try Self.corpus {
-            samples.append((sample.subject, sample.text))
-            samples.append((String(sample.text.prefix(60)), sample.subject))
-            samples.append(("Re: " + sample.subject.uppercased(), String(sample.text.prefix(200)) + "!!! NOT OK"))
-        }
         #expect(samples.count > 1_000)
         var compared = 0
         for (subject, text) in samples {
@@ -113,5 +120,24 @@ import Testing
             #expect(zip(result.evidenceWeights, expected.evidence.map(\.weight)).allSatisfy { abs($0 - $1) < 1e-9 })
         }
         #expect(compared > samples.count * 9 / 10, "\(compared) of \(samples.count) compared")
+    }
+
+    @Test func theShippedModelScoresEveryCorpusMessageAsTheDefinitionDoes() throws {
+        try Self.expectScoresAsDefined(model: try ClassifierModel.shipped(), samples: try Self.samples)
+    }
+
+    /// Scores are summed eight categories at a time: a deployment that trains on more than eight
+    /// categories uses rows of several chunks, and must score as the definition does too.
+    @Test func aModelOfSeventeenCategoriesScoresAsTheDefinitionDoes() throws {
+        let corpus = try Self.corpus
+        // Each category split in two by the sample's position, and one more category: 17 columns,
+        // so three chunks of eight, the last one holding a single category.
+        var labeled = corpus.enumerated().map { index, sample in
+            LabeledText(category: Category("\(sample.category.rawValue)-\(index % 2)"), subject: sample.subject, text: sample.text)
+        }
+        labeled.append(LabeledText(category: Category("zz-other"), subject: "lunch menu", text: "soup of the day and bread"))
+        let model = try ClassifierModel.train(labeled)
+        #expect(model.categories.count == 17)
+        try Self.expectScoresAsDefined(model: model, samples: try Self.samples)
     }
 }

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import Triage
+
+/// The open-addressing table every classifier and signal look-up goes through, with its filter
+/// in front: every key put in is found with its row, and nothing else is.
+@Suite struct FeatureTableTests {
+    /// A SplitMix64 step: well-mixed keys like the tokenizer's hashes, reproducible.
+    static func next(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    @Test(arguments: [0, 1, 7, 300, 3_126, 20_000])
+    func everyKeyIsFoundWithItsRowAndNoOtherKeyIs(count: Int) {
+        var state = UInt64(count)
+        var entries: [(UInt64, Int32)] = []
+        var keys = Set<UInt64>()
+        while entries.count < count {
+            let key = Self.next(&state)
+            if keys.insert(key).inserted { entries.append((key, Int32(entries.count))) }
+        }
+        // Keys that differ only in their low bits, or only in their top bits, share a slot or a
+        // filter bit: both must still be told apart.
+        if let (key, _) = entries.first {
+            for flip in [UInt64(1), 1 << 63, 1 << 40] where !keys.contains(key ^ flip) {
+                keys.insert(key ^ flip)
+                entries.append((key ^ flip, Int32(entries.count)))
+            }
+        }
+        let table = FeatureTable(entries)
+        for (key, row) in entries { #expect(table.row(key) == row) }
+        var absent = 0
+        var foundAbsent = 0
+        for _ in 0..<50_000 {
+            let key = Self.next(&state)
+            guard !keys.contains(key) else { continue }
+            absent += 1
+            if table.row(key) != nil { foundAbsent += 1 }
+        }
+        #expect(absent > 49_000)
+        #expect(foundAbsent == 0)
+    }
+
+    /// A free slot holds key 0 and row -1: looking up 0 must not find that slot.
+    @Test func aKeyOfZeroIsNeverFound() {
+        #expect(FeatureTable([]).row(0) == nil)
+        #expect(FeatureTable([(0, 5), (42, 1)]).row(0) == nil)
+        #expect(FeatureTable([(0, 5), (42, 1)]).row(42) == 1)
+    }
+}
