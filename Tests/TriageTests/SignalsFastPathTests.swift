@@ -87,6 +87,36 @@ import Testing
         }
         #expect(loud > 5_000)
     }
+
+    /// Long stretches of lower case, where the scan takes eight bytes at a time, between the
+    /// pieces that make it go byte by byte; every alignment of each piece to the eight.
+    @Test func countsTheSameWhereItTakesEightBytesAtATime() {
+        let pieces = [
+            "hello there ", "abcdefgh", "ijklmnopq", " ", "\n", "ok.", "déjà vu ", "naïve", "語語", "é",
+            "WHY", "ASAP", "Now", "I", "AB", "!", "!!", "?", "!?", "x", "1234567", "NOT OK!!!",
+        ]
+        var random = SplitMix64(seed: 0x5CA1)
+        var loud = 0
+        for _ in 0..<20_000 {
+            let text = random.concatenation(of: pieces, count: 0...24)
+            let expected = Self.reference(text)
+            if expected.intensity > 0 { loud += 1 }
+            let found = Signals.scanTyping(text)
+            #expect(found.intensity == expected.intensity && found.hasQuestion == expected.hasQuestion, "\(text.debugDescription)")
+        }
+        #expect(loud > 5_000)
+        // A word of capitals split across two eight-byte blocks, at every offset, after lower case.
+        for offset in 0..<16 {
+            for word in ["ABC", "ABCDEFGHIJ", "AB\u{301}C", "ABc", "aBCD"] {
+                for tail in ["", " ", "x", "!!", " SO LOUD NOW"] {
+                    let text = String(repeating: "a", count: offset) + " " + word + tail + " lower case after"
+                    let expected = Self.reference(text)
+                    let found = Signals.scanTyping(text)
+                    #expect(found.intensity == expected.intensity && found.hasQuestion == expected.hasQuestion, "\(text.debugDescription)")
+                }
+            }
+        }
+    }
 }
 
 /// The signals look each word up once, in `SignalWords`; its entries must say what each separate
