@@ -32,10 +32,11 @@ let cLibraries: [Target] = [
 let modules: [Target] = [
     .target(name: "MailTransport", dependencies: ["CCurl"], swiftSettings: swiftSettings),
     .target(name: "MailParsing", dependencies: ["CGMime", "CXML2"], swiftSettings: swiftSettings),
+    .target(name: "HashTables", swiftSettings: swiftSettings),
     .target(
-        name: "Triage", dependencies: ["MailParsing"], resources: [.copy("Model")], swiftSettings: swiftSettings),
+        name: "Triage", dependencies: ["MailParsing", "HashTables"], resources: [.copy("Model")], swiftSettings: swiftSettings),
     .target(
-        name: "Courtesy", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+        name: "Courtesy", dependencies: ["HashTables", .product(name: "TOMLKit", package: "TOMLKit")],
         swiftSettings: swiftSettings),
     .target(
         name: "Drafting",
@@ -100,10 +101,10 @@ let tests: [Target] = [
     .testTarget(
         name: "MailParsingTests", dependencies: ["MailParsing", "TactTestSupport"], resources: [.copy("Fixtures")],
         swiftSettings: swiftSettings),
-    .testTarget(name: "TriageTests", dependencies: ["Triage", "MailParsing", "TactTestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "TriageTests", dependencies: ["Triage", "HashTables", "MailParsing", "TactTestSupport"], swiftSettings: swiftSettings),
     // Corpus and fuzz regressions are read from the source tree (#filePath), not bundled.
     .testTarget(
-        name: "CourtesyTests", dependencies: ["Courtesy"], exclude: ["Corpus", "FuzzRegressions"],
+        name: "CourtesyTests", dependencies: ["Courtesy", "TactTestSupport"], exclude: ["Corpus", "FuzzRegressions"],
         swiftSettings: swiftSettings),
     .testTarget(name: "DraftingTests", dependencies: ["Drafting", "TactTestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TactTestSupport"], swiftSettings: swiftSettings),

@@ -411,7 +411,20 @@ struct LintRun {
         }
         let nameEnd = self.layout.lines[nameLine].upperBound
         let name = self.text(nameStart, nameEnd).trimmingSpaces
-        // Only the first part names the writer: "Priya Shah, Support Team" is personal.
+        if Tokenizer.words(Self.writerPart(of: name)).contains(where: { rule.teamWords.contains($0) }) {
+            self.add(rule, line: nameLine, start: nameStart, match: name, suggestion: rule.spec.suggestion)
+        }
+    }
+
+    /// The words of a sign-off name that name the writer, joined by single spaces: only the
+    /// first part does ("Priya Shah, Support Team" is personal). The words end before a dash, a
+    /// bar, "from", "at" or a word that opens with "(" or "|", and after a word that ends with a
+    /// comma or holds "|" or "(".
+    static func writerPart(of name: String) -> String {
+        var name = name
+        // An ASCII name (nearly all) by its bytes: splitting and comparing `Character`s cost
+        // more than the rest of this rule.
+        if let part = name.withUTF8({ Self.asciiWriterPart(of: $0) }) { return part }
         var head: [String] = []
         for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             if word == "-" || word == "–" || word == "—" || word == "|" || word == "from" || word == "at" { break }
@@ -419,9 +432,35 @@ struct LintRun {
             head.append(String(word))
             if word.hasSuffix(",") || word.contains(where: { $0 == "|" || $0 == "(" }) { break }
         }
-        if Tokenizer.words(head.joined(separator: " ")).contains(where: { rule.teamWords.contains($0) }) {
-            self.add(rule, line: nameLine, start: nameStart, match: name, suggestion: rule.spec.suggestion)
+        return head.joined(separator: " ")
+    }
+
+    /// The ASCII words before which the writer's part ends ("–" and "—" are not ASCII).
+    private static let writerStops: [[UInt8]] = ["-", "|", "from", "at"].map { Array($0.utf8) }
+
+    /// `writerPart` of an ASCII name, where every byte is a `Character`; nil for any other name.
+    private static func asciiWriterPart(of name: UnsafeBufferPointer<UInt8>) -> String? {
+        guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var part: [UInt8] = []
+        part.reserveCapacity(name.count)
+        var index = 0
+        scan: while index < name.count {
+            guard name[index] != UInt8(ascii: " ") && name[index] != UInt8(ascii: "\t") else {
+                index += 1
+                continue
+            }
+            let start = index
+            while index < name.count && name[index] != UInt8(ascii: " ") && name[index] != UInt8(ascii: "\t") { index += 1 }
+            let word = UnsafeBufferPointer(rebasing: name[start..<index])
+            for stop in Self.writerStops where word.elementsEqual(stop) { break scan }
+            if word[0] == UInt8(ascii: "(") || word[0] == UInt8(ascii: "|") { break }
+            if !part.isEmpty { part.append(UInt8(ascii: " ")) }
+            part.append(contentsOf: word)
+            if word[word.count - 1] == UInt8(ascii: ",") || word.contains(UInt8(ascii: "|")) || word.contains(UInt8(ascii: "(")) {
+                break
+            }
         }
+        return String(decoding: part, as: UTF8.self)
     }
 
     // MARK: - Text helpers

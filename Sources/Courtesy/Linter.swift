@@ -45,6 +45,7 @@ public struct Linter: Sendable {
                 index.add(phrase, rule: number, role: .alternative, index: position, caseSensitive: false)
             }
         }
+        index.seal()
         self.rules = rules
         self.index = index
         self.layoutWords = LayoutWords(greetings: pack.greetings, closings: pack.closings)

@@ -1,3 +1,5 @@
+import HashTables
+
 /// Every phrase of every rule in one word trie, so a draft is walked once for all rules.
 /// Words are interned to integer ids; a draft word no phrase uses is `Token.unknown` and ends
 /// any walk at once.
@@ -26,6 +28,11 @@ struct PhraseIndex: Sendable {
     private var asciiIDs: [UInt64: Int32] = [:]
     private var asciiWords: [[UInt8]] = []
     private var edges: [UInt64: Int32] = [:]
+    /// `asciiIDs` and `edges` as the tables a draft is looked up in (`seal()` makes them once
+    /// every phrase is in): a `Dictionary` SipHashes every key, which cost more than the rest of
+    /// tokenising and walking a draft.
+    private var asciiTable = HashTable([])
+    private var edgeTable = HashTable([])
     private(set) var payloads: [[Payload]] = [[]]
     /// Case-sensitive phrases, word positions with their alternatives in original case.
     private(set) var exactForms: [[[String]]] = []
@@ -76,6 +83,13 @@ struct PhraseIndex: Sendable {
         return id
     }
 
+    /// Makes the look-up tables from the phrases added so far; a draft is looked up in them
+    /// alone, so call it after the last `add`.
+    mutating func seal() {
+        self.asciiTable = HashTable(self.asciiIDs.map { ($0.key, $0.value) })
+        self.edgeTable = HashTable(self.edges.map { (HashTable.mixed($0.key), $0.value) })
+    }
+
     /// FNV-1a, 64 bits.
     @inline(__always)
     static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
@@ -90,7 +104,7 @@ struct PhraseIndex: Sendable {
         guard ascii else {
             return self.vocabulary[String(decoding: word, as: UTF8.self).lowercased()] ?? Token.unknown
         }
-        guard let id = self.asciiIDs[Self.hash(word)], self.asciiWords[Int(id)].elementsEqual(word) else {
+        guard let id = self.asciiTable.row(Self.hash(word)), self.asciiWords[Int(id)].elementsEqual(word) else {
             return Token.unknown
         }
         return id
@@ -102,5 +116,5 @@ struct PhraseIndex: Sendable {
     }
 
     @inline(__always)
-    func child(_ node: Int32, _ word: Int32) -> Int32? { self.edges[Self.key(node, word)] }
+    func child(_ node: Int32, _ word: Int32) -> Int32? { self.edgeTable.row(HashTable.mixed(Self.key(node, word))) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HashTables
 
 /// A phrase that weighed in a decision, and by how much (log-odds of the winner over the
 /// runner-up).
@@ -13,85 +14,6 @@ struct ScoredText: Sendable {
     var confidence: Double
     var runnerUp: Category?
     var evidence: [WeighedPhrase]
-}
-
-/// A fixed-size open-addressing table from feature hash to row. Feature hashes are already
-/// well mixed, so the low bits index directly; this is several times faster than a
-/// `Dictionary` with SipHash, and scoring does one lookup per word and word pair.
-///
-/// Most words of a mail are in no table, so a look-up first reads one bit of a small filter
-/// (16 bits a key, indexed by the hash's top bits, so it stays in the L1 cache): a clear bit
-/// answers "absent" without touching the slots, and without the unpredictable branch of a
-/// probe that hits or misses.
-// Unchecked: the slots are written only while the table is built, then only read.
-struct FeatureTable: @unchecked Sendable {
-    /// A slot: the key (0 when free) and its row, side by side so a probe reads one cache line.
-    private struct Slot {
-        var key: UInt64
-        var value: Int32
-    }
-
-    /// Owns the slots and the filter; the table keeps its own copies of the pointers so a
-    /// look-up is a plain load (array subscripts cost a bounds check and a buffer load on each
-    /// of the dozen look-ups per word that classification makes).
-    private final class Storage {
-        let slots: UnsafeMutablePointer<Slot>
-        let filter: UnsafeMutablePointer<UInt64>
-        let filterWords: Int
-        init(capacity: Int, filterWords: Int) {
-            slots = .allocate(capacity: capacity)
-            slots.initialize(repeating: Slot(key: 0, value: -1), count: capacity)
-            self.filterWords = filterWords
-            filter = .allocate(capacity: filterWords)
-            filter.initialize(repeating: 0, count: filterWords)
-        }
-        deinit {
-            slots.deallocate()
-            filter.deallocate()
-        }
-    }
-
-    private let storage: Storage
-    private let slots: UnsafeMutablePointer<Slot>
-    private let mask: Int
-    private let filter: UnsafeMutablePointer<UInt64>
-    /// 64 minus the filter's bit count in bits: `key >> filterShift` is a bit of the filter.
-    private let filterShift: UInt64
-
-    /// `entries`' values must be 0 or more; a key of 0 is never found.
-    init(_ entries: [(UInt64, Int32)]) {
-        var capacity = 16
-        while capacity < entries.count * 2 + 1 { capacity <<= 1 }
-        var filterBits = 512
-        while filterBits < entries.count * 16 { filterBits <<= 1 }
-        storage = Storage(capacity: capacity, filterWords: filterBits / 64)
-        slots = storage.slots
-        mask = capacity - 1
-        filter = storage.filter
-        filterShift = UInt64(64 - filterBits.trailingZeroBitCount)
-        for (key, value) in entries where key != 0 {
-            precondition(value >= 0, "a feature table's values are row indices")
-            var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
-            while slots[slot].key != 0 && slots[slot].key != key { slot = (slot + 1) & mask }
-            slots[slot] = Slot(key: key, value: value)
-            let bit = key >> filterShift
-            filter[Int(bit >> 6)] |= 1 << (bit & 63)
-        }
-    }
-
-    @inline(__always)
-    func row(_ key: UInt64) -> Int32? {
-        let bit = key >> filterShift
-        guard filter[Int(truncatingIfNeeded: bit >> 6)] & (1 << (bit & 63)) != 0 else { return nil }
-        var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
-        while true {
-            let found = slots[slot]
-            // A free slot's value is -1: a key of 0 matches it and is not found.
-            if found.key == key { return found.value >= 0 ? found.value : nil }
-            if found.key == 0 { return nil }
-            slot = (slot &+ 1) & mask
-        }
-    }
 }
 
 /// log P(feature | category) for every feature, a row of `SIMD8<Double>` chunks per feature
@@ -136,24 +58,24 @@ struct ClassifierWeights: Sendable {
 
     let categories: [Category]
     private let columns: Int
-    private let table: FeatureTable
+    private let table: HashTable
     /// `logLikelihood[row, column]` = log P(feature | category).
     private let logLikelihood: WeightMatrix
     private let featureText: [String]
     private let rules: [CompiledRule]
     /// First word of a rule's phrase → indices into `rules`.
-    private let ruleStarts: FeatureTable
+    private let ruleStarts: HashTable
     private let ruleLists: [[Int]]
 
     /// Mood word hash → index into `moodMarkers` (the `<positive>`/`<negative>` feature hashes).
-    private let moodWords: FeatureTable
+    private let moodWords: HashTable
     private let moodMarkers: [UInt64]
 
     init(model: ClassifierModel, rules: PhraseRules) throws {
         let markers = [ClassifierVocabulary.positiveMarker, ClassifierVocabulary.negativeMarker]
             .map(ClassifierTokenizer.featureHash)
         moodMarkers = markers
-        moodWords = FeatureTable(
+        moodWords = HashTable(
             ClassifierVocabulary.markerTable.sorted { $0.key < $1.key }
                 .map { ($0.key, $0.value == markers[0] ? 0 : 1) })
         categories = model.categories
@@ -175,7 +97,7 @@ struct ClassifierWeights: Sendable {
             }
         }
         self.logLikelihood = logLikelihood
-        table = FeatureTable(
+        table = HashTable(
             features.enumerated().map { (ClassifierTokenizer.featureHash($1.key), Int32($0)) })
 
         var compiled: [CompiledRule] = []
@@ -194,7 +116,7 @@ struct ClassifierWeights: Sendable {
         self.rules = compiled
         let startKeys = starts.keys.sorted()
         ruleLists = startKeys.map { starts[$0]! }
-        ruleStarts = FeatureTable(startKeys.enumerated().map { ($1, Int32($0)) })
+        ruleStarts = HashTable(startKeys.enumerated().map { ($1, Int32($0)) })
     }
 
     func score(subject: String, text: String, evidenceCount: Int) -> ScoredText {
@@ -317,7 +239,7 @@ struct ClassifierWeights: Sendable {
 
     /// Notes each distinct feature's row, once.
     private struct Collector {
-        let table: FeatureTable
+        let table: HashTable
         let seen: UnsafeMutableBufferPointer<Bool>
         var found = Found()
 

@@ -1,10 +1,12 @@
+import HashTables
+
 /// Word and phrase look-ups on word hashes, so signals read a 2 KB mail in microseconds:
 /// comparing `String`s phrase by phrase at every word costs milliseconds.
 struct WordSet: Sendable {
-    private let table: FeatureTable
+    private let table: HashTable
 
     init(_ words: Set<String>) {
-        table = FeatureTable(words.sorted().enumerated().map { (ClassifierTokenizer.normalizedWordHash($1), Int32($0)) })
+        table = HashTable(words.sorted().enumerated().map { (ClassifierTokenizer.normalizedWordHash($1), Int32($0)) })
     }
 
     @inline(__always)
@@ -16,7 +18,7 @@ struct PhraseMatcher: Sendable {
     /// Each phrase as word hashes.
     let phrases: [[UInt64]]
     let values: [Double]
-    private let starts: FeatureTable
+    private let starts: HashTable
     private let lists: [[Int]]
 
     init(_ entries: [(phrase: String, value: Double)]) {
@@ -28,7 +30,7 @@ struct PhraseMatcher: Sendable {
         }
         let keys = byFirst.keys.sorted()
         lists = keys.map { byFirst[$0]! }
-        starts = FeatureTable(keys.enumerated().map { ($1, Int32($0)) })
+        starts = HashTable(keys.enumerated().map { ($1, Int32($0)) })
     }
 
     init(_ phrases: [String]) { self.init(phrases.map { ($0, 1.0) }) }
@@ -78,7 +80,7 @@ struct SignalWords: Sendable {
     }
 
     let entries: [Entry]
-    private let table: FeatureTable
+    private let table: HashTable
 
     /// Built from the same lists the signals define, so the two can never disagree.
     init(
@@ -97,7 +99,7 @@ struct SignalWords: Sendable {
         }
         let sorted = byWord.sorted { $0.key < $1.key }
         entries = sorted.map(\.value)
-        table = FeatureTable(sorted.enumerated().map { ($1.key, Int32($0)) })
+        table = HashTable(sorted.enumerated().map { ($1.key, Int32($0)) })
     }
 
     /// Each word's entry index (-1 for unknown words and sentence breaks), and where the words

@@ -1,10 +1,10 @@
 import Testing
 
-@testable import Triage
+import HashTables
 
-/// The open-addressing table every classifier and signal look-up goes through, with its filter
-/// in front: every key put in is found with its row, and nothing else is.
-@Suite struct FeatureTableTests {
+/// The open-addressing table every classifier, signal and lint look-up goes through, with its
+/// filter in front: every key put in is found with its value, and nothing else is.
+@Suite struct HashTableTests {
     /// A SplitMix64 step: well-mixed keys like the tokenizer's hashes, reproducible.
     static func next(_ state: inout UInt64) -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -31,7 +31,8 @@ import Testing
                 entries.append((key ^ flip, Int32(entries.count)))
             }
         }
-        let table = FeatureTable(entries)
+        let table = HashTable(entries)
+        #expect(table.count == entries.count)
         for (key, row) in entries { #expect(table.row(key) == row) }
         var absent = 0
         var foundAbsent = 0
@@ -47,8 +48,32 @@ import Testing
 
     /// A free slot holds key 0 and row -1: looking up 0 must not find that slot.
     @Test func aKeyOfZeroIsNeverFound() {
-        #expect(FeatureTable([]).row(0) == nil)
-        #expect(FeatureTable([(0, 5), (42, 1)]).row(0) == nil)
-        #expect(FeatureTable([(0, 5), (42, 1)]).row(42) == 1)
+        #expect(HashTable([]).row(0) == nil)
+        #expect(HashTable([(0, 5), (42, 1)]).row(0) == nil)
+        #expect(HashTable([(0, 5), (42, 1)]).row(42) == 1)
+    }
+
+    /// Structured keys (two small ids side by side, as the linter's trie edges are) are mixed
+    /// first; mixed, they are found and told apart like hashes, and 0 is a key like any other.
+    @Test func mixedStructuredKeysAreFoundAndToldApart() {
+        var entries: [(UInt64, Int32)] = []
+        for node in 0..<60 {
+            for word in 0..<60 where (node * 7 + word) % 3 == 0 {
+                entries.append((HashTable.mixed(UInt64(node) << 32 | UInt64(word)), Int32(entries.count)))
+            }
+        }
+        let table = HashTable(entries)
+        #expect(table.count == entries.count)
+        var found = 0
+        for node in 0..<70 {
+            for word in 0..<70 {
+                let row = table.row(HashTable.mixed(UInt64(node) << 32 | UInt64(word)))
+                let expected = node < 60 && word < 60 && (node * 7 + word) % 3 == 0
+                #expect((row != nil) == expected, "\(node) \(word)")
+                if let row { #expect(entries[Int(row)].0 == HashTable.mixed(UInt64(node) << 32 | UInt64(word))); found += 1 }
+            }
+        }
+        #expect(found == entries.count)
+        #expect(table.row(HashTable.mixed(0)) == 0)
     }
 }
