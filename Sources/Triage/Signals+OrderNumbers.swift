@@ -1,3 +1,5 @@
+import HashTables
+
 extension Signals {
     /// Words that introduce a reference ("order 4471-22", "ref AB-9921", "invoice no. 123").
     static let referenceWords: Set<String> = [
@@ -74,30 +76,28 @@ extension Signals {
             }
             return lower..<range.upperBound
         }
-        /// The chunk's ASCII letters, lower-cased, up to a "#" or ":" (and where that is).
-        func head(_ range: Range<Int>) -> (word: String, split: Int?) {
-            // At most 15 letters: written straight into a small String, no array on the heap.
-            var split: Int?
-            let word = String(unsafeUninitializedCapacity: 15) { letters in
-                var count = 0
-                for index in range {
-                    let byte = bytes[index]
-                    if byte == 0x23 || byte == 0x3A {
-                        split = index
-                        break
-                    }
-                    if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
-                        letters[count] = byte | 0x20
-                        count += 1
-                    }
-                    if count > 14 { break }
+        /// The chunk's ASCII letters, lower-cased, up to a "#" or ":" (and where that is), as
+        /// their hash and, when there are any, the hash without a last letter "s" (plurals).
+        func head(_ range: Range<Int>) -> Head {
+            var head = Head()
+            for index in range {
+                let byte = bytes[index]
+                if byte == 0x23 || byte == 0x3A {
+                    head.split = index
+                    break
                 }
-                return count
+                if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
+                    head.add(byte | 0x20)
+                    // At most 15 letters, as the words are looked up (none is that long).
+                    if head.count > 14 { break }
+                }
             }
-            return (word, split)
+            return head
         }
-        func isReferenceWord(_ word: String) -> Bool {
-            referenceWords.contains(word) || (word.hasSuffix("s") && referenceWords.contains(String(word.dropLast())))
+        func isReferenceWord(_ head: Head) -> Bool {
+            Self.referenceWordTable.contains(head.letters, count: head.count, hash: head.hash)
+                || (head.endsWithS
+                    && Self.referenceWordTable.contains(head.letters, count: head.count - 1, hash: head.hashBeforeLast))
         }
 
         var position = 0
@@ -114,8 +114,8 @@ extension Signals {
                 continue
             }
             // "order#123" and "ref:AB-1" carry the reference word in the same chunk.
-            let (word, split) = head(chunk)
-            if let split, isReferenceWord(word) {
+            let word = head(chunk)
+            if let split = word.split, isReferenceWord(word) {
                 add((split + 1)..<chunk.upperBound)
                 continue
             }
@@ -125,17 +125,75 @@ extension Signals {
                 guard let previousChunk = chunkBefore(cursor) else { break }
                 let previous = head(trimmed(previousChunk))
                 if previous.split == nil || previousChunk.upperBound - 1 == previous.split,
-                    isReferenceWord(previous.word)
+                    isReferenceWord(previous)
                 {
                     add(chunk)
                     break
                 }
-                guard referenceConnectors.contains(previous.word) else { break }
+                guard Self.referenceConnectorTable.contains(previous.letters, count: previous.count, hash: previous.hash)
+                else { break }
                 cursor = previousChunk.lowerBound
             }
         }
         return found
     }
+
+    /// The lower-cased letters at the head of a chunk (see `orderNumbers`), hashed as they come.
+    private struct Head {
+        var letters = SIMD16<UInt8>()
+        var count = 0
+        var hash = WordList.offset
+        var hashBeforeLast = WordList.offset
+        var split: Int?
+
+        var endsWithS: Bool { count > 0 && letters[count - 1] == 0x73 }
+
+        @inline(__always)
+        mutating func add(_ letter: UInt8) {
+            letters[count] = letter
+            count += 1
+            hashBeforeLast = hash
+            hash = (hash ^ UInt64(letter)) &* WordList.prime
+        }
+    }
+
+    /// Words of lower-case ASCII letters (at most 16), looked up by their FNV-1a hash and
+    /// confirmed by their letters: a `Set<String>` needed a String made and SipHashed for every
+    /// chunk before every number of a mail.
+    struct WordList: Sendable {
+        static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+        static let prime: UInt64 = 0x100_0000_01b3
+
+        private let table: HashTable
+        private let words: [SIMD16<UInt8>]
+        private let counts: [Int]
+
+        init(_ words: Set<String>) {
+            let sorted = words.sorted()
+            precondition(sorted.allSatisfy { $0.utf8.count <= 16 && $0.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } })
+            self.words = sorted.map { word in
+                var letters = SIMD16<UInt8>()
+                for (index, byte) in word.utf8.enumerated() { letters[index] = byte }
+                return letters
+            }
+            counts = sorted.map(\.utf8.count)
+            table = HashTable(sorted.enumerated().map { index, word in
+                (HashTable.mixed(word.utf8.reduce(Self.offset) { ($0 ^ UInt64($1)) &* Self.prime }), Int32(index))
+            })
+        }
+
+        /// Whether the first `count` of `letters` (zero past them) are one of the words.
+        @inline(__always)
+        func contains(_ letters: SIMD16<UInt8>, count: Int, hash: UInt64) -> Bool {
+            guard let index = table.row(HashTable.mixed(hash)) else { return false }
+            var mask = SIMD16<UInt8>()
+            for lane in 0..<count { mask[lane] = 0xFF }
+            return counts[Int(index)] == count && words[Int(index)] == letters & mask
+        }
+    }
+
+    static let referenceWordTable = WordList(referenceWords)
+    static let referenceConnectorTable = WordList(referenceConnectors)
 
     /// The high bit of each byte of `word` that is an ASCII digit, no other bit.
     @inline(__always)

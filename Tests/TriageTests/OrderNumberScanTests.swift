@@ -13,6 +13,7 @@ import Testing
         "ref:AB-1234", "(ref:", "(order", "[12345]", "\"55-20931\"", "4471-22", "INV-2024/07", "12", "123", "0207",
         "and", "the", "a", "my", "lamp", "Ticket:", "case:", "x9y", "--", ":", "é", "語", "№", "45,", "7781234.",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "9999999999999999", "'", "{", "po", "rma", "claims",
+        "confirmations", "Reservation:", "MEMBERSHIPS", "s", "transactionss", "num", "ID#", "codes", "i-s",
     ]
     static let spaces = [" ", " ", " ", "\n", "\t", "\r\n", "  ", ""]
 
