@@ -14,12 +14,35 @@ struct LayoutWords: Sendable {
     let closings: [String]
     let closingsWithComma: [String]
     let closingInitials: Set<UInt8>
+    private let closingSet: Set<String>
+    private let closingsWithCommaSet: Set<String>
 
     init(greetings: [String], closings: [String]) {
         self.greetings = greetings
         self.closings = closings
         self.closingsWithComma = closings.map { $0 + "," }
         self.closingInitials = Set(closings.compactMap { $0.utf8.first })
+        self.closingSet = Set(closings)
+        self.closingsWithCommaSet = Set(self.closingsWithComma)
+    }
+
+    /// Whether a line (normalised, trailing punctuation stripped) is a closing, or starts with a
+    /// closing and a comma ("best regards, priya"). An ASCII line is looked up in sets, a prefix
+    /// for each of its commas (for ASCII text `hasPrefix` compares bytes, and a prefix ending in a
+    /// comma can only end at one); comparing it with every closing cost more than the rest of
+    /// the layout.
+    func isClosing(_ stripped: String) -> Bool {
+        if self.closingSet.contains(stripped) { return true }
+        guard stripped.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return self.closingsWithComma.contains { stripped.hasPrefix($0) }
+        }
+        let utf8 = stripped.utf8
+        var index = utf8.startIndex
+        while let comma = utf8[index...].firstIndex(of: UInt8(ascii: ",")) {
+            index = utf8.index(after: comma)
+            if self.closingsWithCommaSet.contains(String(stripped[..<index])) { return true }
+        }
+        return false
     }
 }
 
@@ -35,7 +58,6 @@ struct DraftLayout {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, words: LayoutWords) {
         let greetings = words.greetings
-        let closings = words.closings
         var start = 0
         for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
             self.lines.append(start..<Self.trimCarriageReturn(bytes, start, index))
@@ -124,7 +146,7 @@ struct DraftLayout {
             // "Thanks!" as the draft's last words is prose; a closing ends in a comma, carries a
             // name after a comma, or has a name line below it.
             let hasNameBelow = (number + 1..<ownEnd).contains { Self.firstNonSpace(bytes, self.lines[$0]) != nil }
-            if zip(closings, words.closingsWithComma).contains(where: { stripped == $0 || stripped.hasPrefix($1) }),
+            if words.isClosing(stripped),
                 hasNameBelow || text.hasSuffix(",") || Self.containsComma(Substring(stripped))
             {
                 for line in number..<ownEnd where self.roles[line] == .scope(.body) {

@@ -111,8 +111,7 @@ public enum FirstName {
     /// The name under a closing ("Thanks,\nJane", "Best regards,\nJane Doe") or under a `-- `
     /// delimiter, in the signature block.
     public static func fromSignOff(_ signature: String, address: String) -> String? {
-        let lines = signature.split(separator: "\n").map { $0.trimmingScalars(ScalarClass.whitespace) }
-            .filter { !$0.isEmpty }
+        let lines = Self.firstLines(of: signature)
         guard let first = lines.first else { return nil }
         let nameLine: String?
         if let name = SignOff.closingWithName(Substring(first)) {
@@ -129,6 +128,29 @@ public enum FirstName {
         let words = line.split(separator: " ").map(String.init)
         guard (1...3).contains(words.count) else { return nil }
         return Self.fromDisplayName(line, address: address)
+    }
+
+    /// The first two lines of `signature` with something on them, trimmed: all the sign-off
+    /// reads. Found line by line (splitting the whole signature into `Character`s cost more than
+    /// the rest of the guess); with a CR anywhere, by `Character`s, where CR LF is one.
+    static func firstLines(of signature: String) -> [String] {
+        var lines: [String] = []
+        guard !signature.utf8.contains(0x0D) else {
+            for line in signature.split(separator: "\n") where lines.count < 2 {
+                let trimmed = line.trimmingScalars(ScalarClass.whitespace)
+                if !trimmed.isEmpty { lines.append(trimmed) }
+            }
+            return lines
+        }
+        // Without a CR, a "\n" `Character` is exactly a line feed byte.
+        var rest = signature[...]
+        while lines.count < 2, !rest.isEmpty {
+            let end = rest.utf8.firstIndex(of: 0x0A) ?? rest.endIndex
+            let trimmed = rest[..<end].trimmingScalars(ScalarClass.whitespace)
+            if !trimmed.isEmpty { lines.append(trimmed) }
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
+        }
+        return lines
     }
 
     private static func acceptedName(_ word: String, address: AddressParts, wordCount: Int, bytewise: Bool) -> String? {

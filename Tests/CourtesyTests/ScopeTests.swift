@@ -1,5 +1,7 @@
-import Courtesy
 import Testing
+import TactTestSupport
+
+@testable import Courtesy
 
 @Suite struct ScopeTests {
     let linter = Fixture.linter
@@ -118,5 +120,29 @@ import Testing
         #expect(IgnoreDirective.ruleIDs(in: "tact:ignore x") == ["x"])
         #expect(IgnoreDirective.ruleIDs(in: "tact: ignored x") == nil)
         #expect(IgnoreDirective.ruleIDs(in: "Please ignore it") == nil)
+    }
+}
+
+/// The layout finds a closing line in sets; it must be what comparing the line with every
+/// closing finds ("best regards" as the line, or "best regards," at its start).
+@Suite struct ClosingLookupTests {
+    @Test func isWhatComparingWithEveryClosingFinds() throws {
+        let pack = try Fixture.defaultPack()
+        var closings = pack.closings
+        // A closing with a comma inside, and non-ASCII ones, as a pack may add.
+        closings += ["thanks, and best", "mit freundlichen grüßen", "cordialement"]
+        let words = LayoutWords(greetings: pack.greetings, closings: closings)
+        #expect(closings.count > 10)
+        var pieces = closings + [",", ", ", " ", "priya", "shah", "best", "regards", "é", "e\u{301}", "!", "-", "thanks"]
+        pieces += closings.map { $0 + "," }
+        var random = SplitMix64(seed: 0xC105E)
+        var found = 0
+        for _ in 0..<20_000 {
+            let line = random.concatenation(of: pieces, count: 1...4)
+            let expected = zip(words.closings, words.closingsWithComma).contains { line == $0 || line.hasPrefix($1) }
+            if expected { found += 1 }
+            #expect(words.isClosing(line) == expected, "\(line.debugDescription)")
+        }
+        #expect(found > 3_000)
     }
 }

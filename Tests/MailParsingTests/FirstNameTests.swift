@@ -171,3 +171,27 @@ import Testing
         #expect(parts.local == "jdoe" && parts.domainLabel == "mail" && parts.domainLetters == "mailexamplecom")
     }
 }
+
+/// The sign-off reads only the first two lines of a signature with something on them; they are
+/// found line by line, and must be those splitting the whole signature into `Character`s gives.
+@Suite struct SignOffLinesTests {
+    static func reference(_ signature: String) -> [String] {
+        Array(signature.split(separator: "\n").map { $0.trimmingScalars(ScalarClass.whitespace) }.filter { !$0.isEmpty }.prefix(2))
+    }
+
+    @Test func areTheFirstTwoOfEveryLine() {
+        let pieces = [
+            "Thanks,", "Best regards,", "Jane", "Jane Doe", "--", "-- ", " ", "\t", "\n", "\n\n", "\r\n", "\r", "é",
+            "\u{301}", "\u{A0}", "\u{2028}", ":)", "~", "Sent from my phone",
+        ]
+        var random = SplitMix64(seed: 0x516)
+        var twoLines = 0
+        for _ in 0..<20_000 {
+            let signature = random.concatenation(of: pieces, count: 0...10)
+            let expected = Self.reference(signature)
+            if expected.count == 2 { twoLines += 1 }
+            #expect(FirstName.firstLines(of: signature) == expected, "\(signature.debugDescription)")
+        }
+        #expect(twoLines > 3_000)
+    }
+}
