@@ -75,22 +75,26 @@ struct CompiledTemplate: Sendable {
     func render(_ values: TemplateValues) -> String {
         var output = ""
         // The contexts sections pushed, innermost last; the draft's values are below them all.
-        var stack: [Any] = []
+        var stack: [TemplateValue] = []
         Self.render(self.nodes, values: values, stack: &stack, into: &output)
         return output
     }
 
-    private static func render(_ nodes: [Node], values: TemplateValues, stack: inout [Any], into output: inout String) {
+    // Values are typed (`TemplateValue`): casting each from `Any` (to a string, a list, a flag,
+    // the draft's values, the customer's fields) was most of the cost of rendering.
+    private static func render(
+        _ nodes: [Node], values: TemplateValues, stack: inout [TemplateValue], into output: inout String
+    ) {
         for node in nodes {
             switch node {
             case .text(let text):
                 output += text
             case .variable(let path, let root):
                 guard let value = Self.lookup(path, root: root, values: values, in: stack) else { continue }
-                if let text = value as? String {
+                if case .text(let text) = value {
                     output += text
                 } else {
-                    output += String(describing: value)
+                    output += String(describing: value.any)
                 }
             case .section(let path, let root, let children, let inverted):
                 let value = Self.lookup(path, root: root, values: values, in: stack)
@@ -98,26 +102,28 @@ struct CompiledTemplate: Sendable {
                 // renders or not; any other value (a string, even empty; the customer object)
                 // renders once with itself as the innermost context; no value renders nothing.
                 // Inverted: only for an empty list, false, or no value.
-                if let list = value as? [Any] {
+                switch value {
+                case .list(let list):
                     if inverted {
                         guard list.isEmpty else { continue }
-                        Self.render(children, values: values, pushing: list, stack: &stack, into: &output)
+                        Self.render(children, values: values, pushing: .list(list), stack: &stack, into: &output)
                     } else {
-                        for item in list { Self.render(children, values: values, pushing: item, stack: &stack, into: &output) }
+                        for item in list { Self.render(children, values: values, pushing: .text(item), stack: &stack, into: &output) }
                     }
-                } else if let flag = value as? Bool {
+                case .flag(let flag):
                     if flag != inverted { Self.render(children, values: values, stack: &stack, into: &output) }
-                } else if let value {
+                case .some(let value):
                     if !inverted { Self.render(children, values: values, pushing: value, stack: &stack, into: &output) }
-                } else if inverted {
-                    Self.render(children, values: values, stack: &stack, into: &output)
+                case .none:
+                    if inverted { Self.render(children, values: values, stack: &stack, into: &output) }
                 }
             }
         }
     }
 
     private static func render(
-        _ nodes: [Node], values: TemplateValues, pushing object: Any, stack: inout [Any], into output: inout String
+        _ nodes: [Node], values: TemplateValues, pushing object: TemplateValue, stack: inout [TemplateValue],
+        into output: inout String
     ) {
         stack.append(object)
         Self.render(nodes, values: values, stack: &stack, into: &output)
@@ -127,16 +133,18 @@ struct CompiledTemplate: Sendable {
     /// The first name is looked up from the innermost context outwards (the draft's values last,
     /// by the name read when the template was compiled); the rest of a dotted path only inside
     /// what the first name found.
-    private static func lookup(_ path: [String], root: TemplateName?, values: TemplateValues, in stack: [Any]) -> Any? {
-        if path.count == 1 && path[0] == "." { return stack.last ?? values }
-        var found: Any?
+    private static func lookup(
+        _ path: [String], root: TemplateName?, values: TemplateValues, in stack: [TemplateValue]
+    ) -> TemplateValue? {
+        if path.count == 1 && path[0] == "." { return stack.last ?? .root(values) }
+        var found: TemplateValue?
         for object in stack.reversed() {
             if let child = Self.child(path[0], of: object) {
                 found = child
                 break
             }
         }
-        if found == nil, let root { found = values.context.value(root, promise: values.promise) }
+        if found == nil, let root { found = values.context.templateValue(root, promise: values.promise) }
         guard var current = found else { return nil }
         for name in path.dropFirst() {
             guard let next = Self.child(name, of: current) else { return nil }
@@ -147,9 +155,14 @@ struct CompiledTemplate: Sendable {
 
     /// A named child: of the draft's values, or of the customer object. Strings and lists have
     /// none (swift-mustache looks for a stored property of that name, and they have no labelled one).
-    private static func child(_ name: String, of object: Any) -> Any? {
-        if let values = object as? TemplateValues { return values.child(named: name) }
-        if let fields = object as? [String: Any] { return fields[name] }
-        return nil
+    private static func child(_ name: String, of object: TemplateValue) -> TemplateValue? {
+        switch object {
+        case .root(let values):
+            TemplateName(rawValue: name).flatMap { values.context.templateValue($0, promise: values.promise) }
+        case .fields(let fields):
+            fields[name].flatMap { TemplateValue(field: $0) }
+        case .text, .flag, .list:
+            nil
+        }
     }
 }

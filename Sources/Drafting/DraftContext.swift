@@ -125,29 +125,34 @@ public struct DraftContext: Sendable {
     /// once, when the template is compiled: matching it against every name at each tag of every
     /// draft cost more than the rest of rendering).
     func value(_ name: TemplateName, promise: DateText.Parts) -> Any? {
+        self.templateValue(name, promise: promise)?.any
+    }
+
+    /// `value(_:promise:)` as a `TemplateValue`, for the direct renderer (no casts from `Any`).
+    func templateValue(_ name: TemplateName, promise: DateText.Parts) -> TemplateValue? {
         switch name {
-        case .firstName: return self.firstName ?? ""
-        case .hasFirstName: return self.firstName != nil
-        case .greeting: return self.firstName.map { "Hi \($0)," } ?? "Hello,"
-        case .subject: return self.subject
-        case .replySubject: return Self.replySubject(for: self.subject)
-        case .category: return self.category
-        case .orderNumbers: return self.orderNumbers
-        case .orderNumber: return self.orderNumbers.first ?? ""
-        case .hasOrderNumber: return !self.orderNumbers.isEmpty
-        case .hasCustomerRecord: return self.customer != nil
-        case .askedHowAreYou: return self.askedHowAreYou
+        case .firstName: return .text(self.firstName ?? "")
+        case .hasFirstName: return .flag(self.firstName != nil)
+        case .greeting: return .text(self.firstName.map { "Hi \($0)," } ?? "Hello,")
+        case .subject: return .text(self.subject)
+        case .replySubject: return .text(Self.replySubject(for: self.subject))
+        case .category: return .text(self.category)
+        case .orderNumbers: return .list(self.orderNumbers)
+        case .orderNumber: return .text(self.orderNumbers.first ?? "")
+        case .hasOrderNumber: return .flag(!self.orderNumbers.isEmpty)
+        case .hasCustomerRecord: return .flag(self.customer != nil)
+        case .askedHowAreYou: return .flag(self.askedHowAreYou)
         case .howAreYouReply:
-            return self.askedHowAreYou ? "I'm well, thank you for asking, and I hope you are too." : ""
-        case .agentName: return self.agent.name
-        case .agentSignature: return self.agent.signature
-        case .teamName: return self.agent.team
-        case .ticket: return self.ticket
-        case .promisedBy: return promise.dayMonthAndTime
-        case .promisedByDate: return promise.dayAndMonth
-        case .promisedByTime: return promise.time
-        case .responseTarget: return self.responseTarget.description
-        case .customer: return self.customer.map(self.customerFields)
+            return .text(self.askedHowAreYou ? "I'm well, thank you for asking, and I hope you are too." : "")
+        case .agentName: return .text(self.agent.name)
+        case .agentSignature: return .text(self.agent.signature)
+        case .teamName: return .text(self.agent.team)
+        case .ticket: return .text(self.ticket)
+        case .promisedBy: return .text(promise.dayMonthAndTime)
+        case .promisedByDate: return .text(promise.dayAndMonth)
+        case .promisedByTime: return .text(promise.time)
+        case .responseTarget: return .text(self.responseTarget.description)
+        case .customer: return self.customer.map { .fields(self.customerFields($0)) }
         }
     }
 
@@ -188,6 +193,40 @@ enum TemplateName: String, CaseIterable, Sendable {
     case agentSignature = "agent_signature", teamName = "team_name", ticket, promisedBy = "promised_by"
     case promisedByDate = "promised_by_date", promisedByTime = "promised_by_time"
     case responseTarget = "response_target", customer
+}
+
+/// A value a template name stands for, as its type: what `DraftContext.value` gives as `Any`
+/// (strings, flags, the list of order numbers, the customer's fields), and the draft's values
+/// themselves (what `{{.}}` names outside any section).
+enum TemplateValue {
+    case text(String)
+    case flag(Bool)
+    case list([String])
+    /// The customer's fields, exactly as swift-mustache is given them (`String` and `Bool` values).
+    case fields([String: Any])
+    indirect case root(TemplateValues)
+
+    /// The value as swift-mustache is given it.
+    var any: Any {
+        switch self {
+        case .text(let text): text
+        case .flag(let flag): flag
+        case .list(let list): list
+        case .fields(let fields): fields
+        case .root(let values): values
+        }
+    }
+
+    /// A customer field (a `String` or a `Bool`; nil for anything else, which no field is).
+    init?(field: Any) {
+        if let text = field as? String {
+            self = .text(text)
+        } else if let flag = field as? Bool {
+            self = .flag(flag)
+        } else {
+            return nil
+        }
+    }
 }
 
 struct TemplateValues: MustacheParent {
