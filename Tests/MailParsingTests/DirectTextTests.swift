@@ -82,3 +82,43 @@ import Testing
         #expect(direct > 300)
     }
 }
+
+/// A text part's bytes are validated run by run (ASCII runs found eight bytes at a time); the
+/// answer must be `String(validating:)`'s for every text, valid or not, with few non-ASCII runs
+/// or many.
+@Suite struct ValidatedTextTests {
+    @Test func isWhatValidatingTheWholeGives() {
+        let pieces: [[UInt8]] = [
+            Array("Hello there, ".utf8), Array("order 4471".utf8), Array("\n".utf8), Array("é".utf8), Array("’".utf8),
+            Array("語".utf8), Array("😀".utf8), [0xFF], [0xC3], [0x80], [0xE2, 0x80], [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80],
+            [0xC0, 0xAF], [0], Array("abcdefgh".utf8), Array(repeating: UInt8(ascii: "x"), count: 70),
+        ]
+        var random = SplitMix64(seed: 0x7A11D)
+        var valid = 0
+        var manyRuns = 0
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(random.next() % 30) {
+                // Most rounds mostly ASCII, some mostly not (the whole-text fallback).
+                let index = Int(random.next() % UInt64(pieces.count))
+                let piece = round % 5 == 0 || index < 4 || index > 14 ? pieces[index] : pieces[Int(random.next() % 4)]
+                bytes += piece
+            }
+            let expected = bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            let found = bytes.withUnsafeBufferPointer { PartWalk.validatedText($0) }
+            if expected != nil { valid += 1 }
+            if bytes.filter({ $0 >= 0x80 }).count > bytes.count / 16 { manyRuns += 1 }
+            #expect(found == expected, "\(bytes)")
+            if let found, let expected { #expect(Array(found.utf8) == Array(expected.utf8)) }
+        }
+        #expect(valid > 5_000 && valid < 19_000, "\(valid) valid")
+        #expect(manyRuns > 1_000)
+        #expect(PartWalk.validatedText(UnsafeBufferPointer(start: nil, count: 0)) == "")
+        // Many runs (past the point where the whole is validated at once), then a bad byte, or none.
+        for tail: [UInt8] in [[0xFF], [0xE2, 0x80], Array("ok".utf8)] {
+            let bytes = Array(String(repeating: "é a ", count: 40).utf8) + tail
+            let expected = bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            #expect(bytes.withUnsafeBufferPointer { PartWalk.validatedText($0) } == expected)
+        }
+    }
+}
