@@ -425,6 +425,11 @@ struct LintRun {
         // An ASCII name (nearly all) by its bytes: splitting and comparing `Character`s cost
         // more than the rest of this rule.
         if let part = name.withUTF8({ Self.asciiWriterPart(of: $0) }) { return part }
+        return Self.characterWriterPart(of: name)
+    }
+
+    /// `writerPart` by `Character`s, for any name.
+    static func characterWriterPart(of name: String) -> String {
         var head: [String] = []
         for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             if word == "-" || word == "–" || word == "—" || word == "|" || word == "from" || word == "at" { break }

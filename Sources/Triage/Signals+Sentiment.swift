@@ -99,24 +99,16 @@ extension Signals {
         /// current word is the letters after the last word end.
         @inline(__always)
         mutating func skipQuiet(_ word: UInt64) -> Bool {
+            let capitals = ByteWords.asciiBytes(in: word, from: 0x41, through: 0x5A)
+            let marks = ByteWords.asciiBytes(in: word, from: 0x21, through: 0x21)
+                | ByteWords.asciiBytes(in: word, from: 0x3F, through: 0x3F)
+            guard capitals | marks == 0, letters == 0 || upper < letters else { return false }
             let highBits: UInt64 = 0x8080_8080_8080_8080
-            let lanes: UInt64 = 0x0101_0101_0101_0101
-            let low = word & 0x7F7F_7F7F_7F7F_7F7F
-            let ascii = ~word & highBits
-            // A lane's high bit after adding (0x80 - c) to its low seven bits (no lane carries
-            // into the next): the byte's low seven bits are c or more.
-            @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { (low &+ (0x80 - c) &* lanes) & highBits }
-            // A lane's high bit set when the byte equals `c`.
-            @inline(__always) func equal(_ c: UInt64) -> UInt64 {
-                let x = word ^ (c &* lanes)
-                return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & highBits
-            }
-            let capitals = atLeast(0x41) & ~atLeast(0x5B) & ascii
-            guard capitals | equal(0x21) | equal(0x3F) == 0, letters == 0 || upper < letters else { return false }
-            let lower = atLeast(0x61) & ~atLeast(0x7B) & ascii
+            let lower = ByteWords.asciiBytes(in: word, from: 0x61, through: 0x7A)
             // Lead bytes of non-ASCII scalars (0xC0 and up) are letters; continuation bytes are neither.
             let letterBits = lower | (word & (word << 1) & highBits)
-            let ends = ascii & ~lower
+            // Word ends: ASCII bytes other than letters (there are no capitals here).
+            let ends = ~word & highBits & ~lower
             if run != 0 { endRun() }
             if ends == 0 {
                 // The word goes on; a letter makes one that had none unshoutable too.

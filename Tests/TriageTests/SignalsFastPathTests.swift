@@ -58,8 +58,9 @@ import Testing
     }
 }
 
-/// `scanTyping` takes lower-case letters through a table; it must count what the reference
-/// counts: runs of "!" and "?!", shouted words, question marks.
+/// `scanTyping` takes lower-case letters through a table, and quiet stretches eight bytes at a
+/// time; it must count what the reference counts: runs of "!" and "?!", shouted words, question
+/// marks.
 @Suite struct TypingScanTests {
     /// The same counts stated another way: "!" runs after dropping the "?" that follow a "!"
     /// (they do not end a run), shouted words after dropping continuation bytes.
@@ -74,18 +75,24 @@ import Testing
         return (runs + shouted / 3, bytes.contains(0x3F))
     }
 
-    @Test func countsWhatTheByteLoopCounts() {
-        let pieces = ["!", "!!", "?", "?!", "!?", "a", "WHY", "NOW", "ok", "É", "é", "ß", "語", " ", "\n", ".", "ASAP", "x"]
-        var random = SplitMix64(seed: 0x7797)
+    /// `scanTyping` against the reference on 20,000 texts of `length` pieces each; how many of
+    /// them were loud, so a test can check it saw enough of both kinds.
+    static func expectSameCounts(pieces: [String], seed: UInt64, length: ClosedRange<Int>) -> Int {
+        var random = SplitMix64(seed: seed)
         var loud = 0
         for _ in 0..<20_000 {
-            let text = random.concatenation(of: pieces, count: 0...16)
+            let text = random.concatenation(of: pieces, count: length)
             let expected = Self.reference(text)
             if expected.intensity > 0 { loud += 1 }
             let found = Signals.scanTyping(text)
             #expect(found.intensity == expected.intensity && found.hasQuestion == expected.hasQuestion, "\(text.debugDescription)")
         }
-        #expect(loud > 5_000)
+        return loud
+    }
+
+    @Test func countsWhatTheByteLoopCounts() {
+        let pieces = ["!", "!!", "?", "?!", "!?", "a", "WHY", "NOW", "ok", "É", "é", "ß", "語", " ", "\n", ".", "ASAP", "x"]
+        #expect(Self.expectSameCounts(pieces: pieces, seed: 0x7797, length: 0...16) > 5_000)
     }
 
     /// Long stretches of lower case, where the scan takes eight bytes at a time, between the
@@ -95,16 +102,7 @@ import Testing
             "hello there ", "abcdefgh", "ijklmnopq", " ", "\n", "ok.", "déjà vu ", "naïve", "語語", "é",
             "WHY", "ASAP", "Now", "I", "AB", "!", "!!", "?", "!?", "x", "1234567", "NOT OK!!!",
         ]
-        var random = SplitMix64(seed: 0x5CA1)
-        var loud = 0
-        for _ in 0..<20_000 {
-            let text = random.concatenation(of: pieces, count: 0...24)
-            let expected = Self.reference(text)
-            if expected.intensity > 0 { loud += 1 }
-            let found = Signals.scanTyping(text)
-            #expect(found.intensity == expected.intensity && found.hasQuestion == expected.hasQuestion, "\(text.debugDescription)")
-        }
-        #expect(loud > 5_000)
+        #expect(Self.expectSameCounts(pieces: pieces, seed: 0x5CA1, length: 0...24) > 5_000)
         // A word of capitals split across two eight-byte blocks, at every offset, after lower case.
         for offset in 0..<16 {
             for word in ["ABC", "ABCDEFGHIJ", "AB\u{301}C", "ABc", "aBCD"] {
