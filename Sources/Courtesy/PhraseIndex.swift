@@ -92,11 +92,7 @@ struct PhraseIndex: Sendable {
 
     /// FNV-1a, 64 bits.
     @inline(__always)
-    static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
-    }
+    static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 { FNV1a.hash(bytes) }
 
     /// The id of a normalised draft word, or `Token.unknown`.
     @inline(__always)

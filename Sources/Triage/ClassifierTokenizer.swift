@@ -1,3 +1,5 @@
+import HashTables
+
 /// Turns text into the word features the classifier counts: lower-cased words, digits folded
 /// into one `<number>` word, and adjacent-word bigrams.
 ///
@@ -96,14 +98,14 @@ enum ClassifierTokenizer {
     /// The word being hashed and the hashes of the words before it.
     private struct HashRun {
         var hashes: [UInt64] = []
-        var hash = ClassifierTokenizer.fnvOffset
+        var hash = FNV1a.offset
         var length = 0
         var hasDigit = false
         let numberHash = ClassifierTokenizer.numberHash
 
         @inline(__always)
         mutating func add(_ byte: UInt8, digit: Bool) {
-            hash = (hash ^ UInt64(byte)) &* ClassifierTokenizer.fnvPrime
+            hash = FNV1a.adding(byte, to: hash)
             length &+= 1
             hasDigit = hasDigit || digit
         }
@@ -111,7 +113,7 @@ enum ClassifierTokenizer {
         @inline(__always)
         mutating func finish() {
             if length > 0 { hashes.append(hasDigit ? numberHash : hash) }
-            hash = ClassifierTokenizer.fnvOffset
+            hash = FNV1a.offset
             length = 0
             hasDigit = false
         }
@@ -146,18 +148,10 @@ enum ClassifierTokenizer {
     /// The hash of one word that is already normalised (as `words(_:)` returns it).
     static func normalizedWordHash(_ word: String) -> UInt64 {
         if word == numberWord { return numberHash }
-        var hash = fnvOffset
-        for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* fnvPrime }
-        return hash
+        return FNV1a.hash(word.utf8)
     }
 
-    private static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
-    private static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
-    private static let numberHash: UInt64 = {
-        var hash = fnvOffset
-        for byte in numberWord.utf8 { hash = (hash ^ UInt64(byte)) &* fnvPrime }
-        return hash
-    }()
+    private static let numberHash = FNV1a.hash(numberWord.utf8)
 
     /// ".", "!", "?", ";" and line breaks end a sentence.
     @inline(__always)
@@ -177,7 +171,7 @@ enum ClassifierTokenizer {
         text.withUTF8 { bytes in
             let count = bytes.count
             var index = 0
-            var hash = fnvOffset
+            var hash = FNV1a.offset
             var length = 0
             var hasDigit = false
             var scratch: [UInt8] = []
@@ -187,7 +181,7 @@ enum ClassifierTokenizer {
                         ? (hasDigit ? numberWord : String(decoding: scratch, as: UTF8.self)) : nil
                     body(Token(hash: hasDigit ? numberHash : hash, text: word))
                 }
-                hash = fnvOffset
+                hash = FNV1a.offset
                 length = 0
                 hasDigit = false
                 scratch.removeAll(keepingCapacity: true)
@@ -222,7 +216,7 @@ enum ClassifierTokenizer {
                 if isWordByte(byte) {
                     if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
                     if byte >= 0x30 && byte <= 0x39 { hasDigit = true }
-                    hash = (hash ^ UInt64(byte)) &* fnvPrime
+                    hash = FNV1a.adding(byte, to: hash)
                     length += 1
                     if keepText { scratch.append(byte) }
                 } else {

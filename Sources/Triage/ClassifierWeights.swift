@@ -23,20 +23,16 @@ struct ScoredText: Sendable {
 /// last mail, so the lines a row spans are most of the time classification takes.
 // Unchecked: written only while the weights are built, then only read.
 final class WeightMatrix: @unchecked Sendable {
-    let rows: Int
-    let columns: Int
     /// Chunks of eight columns a row.
     let chunks: Int
     let base: UnsafeMutablePointer<SIMD8<Double>>
 
     init(rows: Int, columns: Int) {
-        self.rows = rows
-        self.columns = columns
         chunks = max(1, (columns + 7) / 8)
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(1, rows * chunks) * MemoryLayout<SIMD8<Double>>.stride, alignment: 64)
-        base = raw.bindMemory(to: SIMD8<Double>.self, capacity: max(1, rows * chunks))
-        base.initialize(repeating: SIMD8(repeating: 0), count: max(1, rows * chunks))
+        let count = max(1, rows * chunks)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<SIMD8<Double>>.stride, alignment: 64)
+        base = raw.bindMemory(to: SIMD8<Double>.self, capacity: count)
+        base.initialize(repeating: SIMD8(repeating: 0), count: count)
     }
 
     deinit { base.deallocate() }

@@ -88,7 +88,7 @@ extension Signals {
                 }
                 if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
                     head.add(byte | 0x20)
-                    // At most 15 letters, as the words are looked up (none is that long).
+                    // At most 15 letters: no reference word or connector is that long.
                     if head.count > 14 { break }
                 }
             }
@@ -142,8 +142,8 @@ extension Signals {
     private struct Head {
         var letters = SIMD16<UInt8>()
         var count = 0
-        var hash = WordList.offset
-        var hashBeforeLast = WordList.offset
+        var hash = FNV1a.offset
+        var hashBeforeLast = FNV1a.offset
         var split: Int?
 
         var endsWithS: Bool { count > 0 && letters[count - 1] == 0x73 }
@@ -153,7 +153,7 @@ extension Signals {
             letters[count] = letter
             count += 1
             hashBeforeLast = hash
-            hash = (hash ^ UInt64(letter)) &* WordList.prime
+            hash = FNV1a.adding(letter, to: hash)
         }
     }
 
@@ -161,9 +161,6 @@ extension Signals {
     /// confirmed by their letters: a `Set<String>` needed a String made and SipHashed for every
     /// chunk before every number of a mail.
     struct WordList: Sendable {
-        static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
-        static let prime: UInt64 = 0x100_0000_01b3
-
         private let table: HashTable
         private let words: [SIMD16<UInt8>]
         private let counts: [Int]
@@ -178,7 +175,7 @@ extension Signals {
             }
             counts = sorted.map(\.utf8.count)
             table = HashTable(sorted.enumerated().map { index, word in
-                (HashTable.mixed(word.utf8.reduce(Self.offset) { ($0 ^ UInt64($1)) &* Self.prime }), Int32(index))
+                (HashTable.mixed(FNV1a.hash(word.utf8)), Int32(index))
             })
         }
 

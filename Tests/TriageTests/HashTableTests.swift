@@ -77,3 +77,13 @@ import HashTables
         #expect(table.row(HashTable.mixed(0)) == 0)
     }
 }
+
+/// The one FNV-1a every word hash goes through: the published 64-bit test values.
+@Suite struct FNV1aTests {
+    @Test func givesThePublishedValues() {
+        #expect(FNV1a.hash("".utf8) == 0xCBF2_9CE4_8422_2325)
+        #expect(FNV1a.hash("a".utf8) == 0xAF63_DC4C_8601_EC8C)
+        #expect(FNV1a.hash("foobar".utf8) == 0x8594_4171_F739_67E8)
+        #expect(FNV1a.adding(UInt8(ascii: "a"), to: FNV1a.offset) == FNV1a.hash("a".utf8))
+    }
+}
