@@ -3,7 +3,7 @@
 // to libFuzzer's driver. A normal `swift build` gets a replay entry point instead, so the package
 // builds and links without the fuzzer runtime.
 import Foundation
-import MailParsing
+@_spi(Testing) import MailParsing
 import Triage
 
 /// libFuzzer's entry point: one input per call. Anything but a value or a typed error (a crash,
@@ -19,10 +19,22 @@ enum ParserFuzz {
     /// Small limits, so the fuzzer reaches every limit branch with small inputs.
     static let parser = MailParser(
         limits: ParseLimits(maxBytes: 256 * 1024, maxDepth: 8, maxParts: 64, maxTextCharacters: 20_000))
+    /// The same limits with every header block parsed by GMime's message object: the split
+    /// path (`HeaderBlock`) must give the same message or the same error for any input.
+    static let wholeParser: MailParser = {
+        var parser = Self.parser
+        parser.splitsHeaders = false
+        return parser
+    }()
     static let policy = SuppressionPolicy(ownAddresses: ["support@shop.example"], neverAcknowledge: ["vip.example"])
 
     /// Parses `data` and touches every derived value, so lazily computed parts run too.
     static func exercise(_ data: Data) {
+        let split = Result { () throws(MailParseError) in try self.parser.parse(data) }
+        let whole = Result { () throws(MailParseError) in try self.wholeParser.parse(data) }
+        if split != whole {
+            fatalError("the split header block parses differently from GMime's message: \(split) / \(whole)")
+        }
         do {
             let message = try self.parser.parse(data)
             _ = message.firstName

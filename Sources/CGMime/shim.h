@@ -65,6 +65,18 @@ static inline gint64 tact_gmime_object_size(GMimeObject *object) {
     return written;
 }
 
+/// A header's value as g_mime_header_get_value gives it for a parsed header of that raw value:
+/// unfolded, then RFC 2047 words decoded. The caller frees it with g_free.
+static inline char *tact_gmime_header_value(GMimeParserOptions *options, const char *raw) {
+    char *unfolded = g_mime_utils_header_unfold(raw);
+    char *value = g_mime_utils_header_decode_text(options, unfolded);
+    g_free(unfolded);
+    return value;
+}
+
+/// Frees memory GMime returned (a string from its decoding functions).
+static inline void tact_g_free(void *memory) { g_free(memory); }
+
 /// Loose decoding for real-world mail: undeclared 8-bit headers are tried as UTF-8, then as
 /// windows-1252 (a superset of latin-1 that Outlook sends under either label).
 static inline void tact_gmime_set_fallback_charsets(GMimeParserOptions *options) {

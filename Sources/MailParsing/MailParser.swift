@@ -26,6 +26,10 @@ public struct MailParser: Sendable {
     /// as they are, not through GMime's charset conversion, which gives the same text for them
     /// at several times the cost. Off only in tests that compare the two.
     var readsUTF8Directly = true
+    /// Plainly well-formed header blocks are split by Tact and GMime builds only the MIME part
+    /// (``HeaderBlock``); the result is the same as GMime's message object gives. Off in tests
+    /// and the fuzzer, which compare the two.
+    @_spi(Testing) public var splitsHeaders = true
 
     public init(limits: ParseLimits = .default) {
         self.limits = limits
@@ -52,22 +56,28 @@ public struct MailParser: Sendable {
             throw .tooManyParts(count: declaredParts, limit: self.limits.maxParts)
         }
 
-        let options = g_mime_parser_options_new()
+        let options = Self.parserOptions()
         defer { g_mime_parser_options_free(options) }
-        g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
-        g_mime_parser_options_set_address_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
-        g_mime_parser_options_set_parameter_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
-        tact_gmime_set_fallback_charsets(options)
 
-        guard let message = Self.constructMessage(input, options: options) else { throw .noHeaders }
-        defer { tact_gobject_unref(message) }
-        guard let object = tact_gmime_message_object(message) else { throw .noHeaders }
-        let headers = Self.headers(of: object)
+        let top: TopLevel
+        let root: UnsafeMutablePointer<GMimeObject>?
+        // The GMime object that owns the tree (a message, or the part built from a split block).
+        let owner: UnsafeMutableRawPointer
+        if self.splitsHeaders, let split = Self.splitTopLevel(input, options: options) {
+            (top, root, owner) = (split.top, split.part, UnsafeMutableRawPointer(split.part))
+        } else {
+            guard let message = Self.constructMessage(input, options: options) else { throw .noHeaders }
+            owner = UnsafeMutableRawPointer(message)
+            top = Self.topLevel(of: message, options: options)
+            root = g_mime_message_get_mime_part(message)
+        }
+        defer { tact_gobject_unref(owner) }
+        let headers = top.headers
         guard !headers.isEmpty else { throw .noHeaders }
 
         var walk = PartWalk(limits: self.limits, options: options)
         walk.readsUTF8Directly = self.readsUTF8Directly
-        if let root = g_mime_message_get_mime_part(message) {
+        if let root {
             walk.visit(root, depth: 1)
         }
         truncated = truncated || walk.truncated
@@ -97,23 +107,20 @@ public struct MailParser: Sendable {
                 statusFields: walk.deliveryStatus ?? "", originalMessageID: walk.reportedMessageID)
         }
 
-        let from = Self.mailboxes(g_mime_message_get_from(message)).first
         return InboundMessage(
-            messageID: g_mime_message_get_message_id(message).map { String(cString: $0) },
-            inReplyTo: Self.messageIDs(g_mime_object_get_header(object, "In-Reply-To"), options: options),
-            references: Self.messageIDs(g_mime_object_get_header(object, "References"), options: options),
-            from: from,
-            replyTo: Self.mailboxes(g_mime_message_get_reply_to(message)),
-            to: Self.mailboxes(g_mime_message_get_to(message)),
-            cc: Self.mailboxes(g_mime_message_get_cc(message)),
+            messageID: top.messageID,
+            inReplyTo: top.inReplyTo,
+            references: top.references,
+            from: top.from,
+            replyTo: top.replyTo,
+            to: top.to,
+            cc: top.cc,
             returnPath: returnPath,
-            date: g_mime_message_get_date(message).map {
-                Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix($0)))
-            },
-            subject: g_mime_message_get_subject(message).map { String(cString: $0) } ?? "",
+            date: top.date,
+            subject: top.subject,
             body: body,
             bodySource: source,
-            text: MessageText(splitting: body, senderName: from?.name),
+            text: MessageText(splitting: body, senderName: top.from?.name),
             attachments: walk.attachments,
             headers: headers,
             mimeTypes: walk.mimeTypes,
@@ -122,6 +129,24 @@ public struct MailParser: Sendable {
     }
 
     // MARK: - GMime plumbing
+
+    /// GMime's options for every parse, loose as real mail needs; the caller frees them.
+    static func parserOptions() -> OpaquePointer? {
+        _ = librariesReady
+        let options = g_mime_parser_options_new()
+        g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
+        g_mime_parser_options_set_address_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
+        g_mime_parser_options_set_parameter_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE)
+        tact_gmime_set_fallback_charsets(options)
+        return options
+    }
+
+    /// A raw header value decoded as `g_mime_header_get_value` decodes a parsed one.
+    static func decodedValue(_ raw: UnsafePointer<CChar>?, options: OpaquePointer?) -> String {
+        let decoded = tact_gmime_header_value(options, raw)
+        defer { tact_g_free(decoded) }
+        return decoded.map { String(cString: $0) } ?? ""
+    }
 
     /// Runs GMime's parser over a copy of `input`; nil when it finds no message at all.
     static func constructMessage(_ input: Data, options: OpaquePointer?) -> UnsafeMutablePointer<GMimeMessage>? {
