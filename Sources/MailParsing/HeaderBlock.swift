@@ -110,24 +110,41 @@ struct HeaderBlock {
     }
 
     /// The value as GMime decodes it (unfolded, encoded words decoded) when that is the raw
-    /// value less its line break and its leading and trailing blanks: a value of printable ASCII
-    /// and tabs on one line with no `=?` to start an encoded word. Nil for any other value
-    /// (GMime decodes it).
-    static func plainValue(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>>? {
-        var raw = raw
-        if raw.last == 0x0A { raw = raw.dropLast() }
-        if raw.last == 0x0D { raw = raw.dropLast() }
+    /// value unfolded by hand: its line breaks (CR and LF) removed and the blanks at its ends
+    /// trimmed, as `g_mime_utils_header_unfold` does, for a value of printable ASCII and tabs with
+    /// no `=?` to start an encoded word. Nil for any other value (GMime decodes it).
+    static func plainValue(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
         var previous: UInt8 = 0
+        var breaks = 0
         for byte in raw {
+            if byte == 0x0A || byte == 0x0D {
+                breaks += 1
+                continue
+            }
             guard (byte >= 0x20 && byte < 0x7F) || byte == 0x09 else { return nil }
             if byte == 0x3F, previous == 0x3D { return nil }  // "=?"
             previous = byte
         }
-        var start = raw.startIndex
-        var end = raw.endIndex
-        while start < end, raw[start] == 0x20 || raw[start] == 0x09 { start += 1 }
-        while end > start, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 { end -= 1 }
-        return raw[start..<end]
+        // Most values are one line: only the final line break, which trimming removes.
+        let finalBreak = raw.last == 0x0A ? (raw.count >= 2 && raw[raw.endIndex - 2] == 0x0D ? 2 : 1) : 0
+        if breaks == finalBreak { return Self.trimmed(raw) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(raw.count)
+        for byte in raw where byte != 0x0A && byte != 0x0D { kept.append(byte) }
+        return kept.withUnsafeBufferPointer { Self.trimmed($0[...]) }
+    }
+
+    /// The bytes less the blanks and line breaks at their ends, as a String.
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, Self.isBlankOrBreak(bytes[start]) { start += 1 }
+        while end > start, Self.isBlankOrBreak(bytes[end - 1]) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    private static func isBlankOrBreak(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// Whether a raw value is nothing but blanks and line breaks.

@@ -60,7 +60,7 @@ extension MailParser {
                 let read = rawValue.withUnsafeBufferPointer { rawValue in
                     let value: String
                     if let plain = HeaderBlock.plainValue(bytes[field.value]) {
-                        value = String(decoding: plain, as: UTF8.self)
+                        value = plain
                     } else {
                         value = Self.decodedValue(rawValue.baseAddress, options: options)
                     }
