@@ -81,9 +81,32 @@ public struct HeaderField: Sendable, Hashable {
     }
 
     /// Whether the name equals `lowercasedName` ignoring case; the length check first keeps
-    /// triage's many header look-ups cheap.
+    /// triage's many header look-ups cheap. ASCII names (nearly every name) are compared byte by
+    /// byte with A–Z folded, without a lower-cased copy; any other through `lowercased()`.
     func hasName(_ lowercasedName: String) -> Bool {
-        self.name.utf8.count == lowercasedName.utf8.count && self.name.lowercased() == lowercasedName
+        guard self.name.utf8.count == lowercasedName.utf8.count else { return false }
+        guard Self.isASCII(self.name), Self.isASCII(lowercasedName) else {
+            return self.name.lowercased() == lowercasedName
+        }
+        return zip(self.name.utf8, lowercasedName.utf8).allSatisfy { Self.lowercased($0) == $1 }
+    }
+
+    /// Whether the name, lower-cased, starts with `lowercasedPrefix` (`list-` for every
+    /// `List-*` field); ASCII names without a lower-cased copy, as ``hasName(_:)``.
+    public func nameHasPrefix(_ lowercasedPrefix: String) -> Bool {
+        guard Self.isASCII(self.name), Self.isASCII(lowercasedPrefix) else {
+            return self.name.lowercased().hasPrefix(lowercasedPrefix)
+        }
+        guard self.name.utf8.count >= lowercasedPrefix.utf8.count else { return false }
+        return zip(self.name.utf8, lowercasedPrefix.utf8).allSatisfy { Self.lowercased($0) == $1 }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
     }
 }
 

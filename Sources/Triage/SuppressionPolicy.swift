@@ -68,7 +68,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         if let value = message.headerValues("Auto-Submitted").first(where: { Self.keyword($0) != "no" }) {
             return Suppression(reason: .autoSubmitted, detail: "Auto-Submitted: \(value)")
         }
-        if let list = message.headers.first(where: { $0.name.lowercased().hasPrefix("list-") }) {
+        if let list = message.headers.first(where: { $0.nameHasPrefix("list-") }) {
             return Suppression(reason: .mailingList, detail: "\(list.name): \(list.value.prefix(120))")
         }
         let precedence = message.headerValues("Precedence")
@@ -112,7 +112,28 @@ public struct SuppressionPolicy: Sendable, Hashable {
         value.filter { !$0.isWhitespace } == "<>"
     }
 
-    private static func reportsDMARCFailure(_ value: String) -> Bool {
+    /// Whether an Authentication-Results value says `dmarc=fail`, in any case, blanks anywhere in
+    /// it ignored. ASCII values (nearly all: the field is written by a receiving server) are read
+    /// byte by byte; others as Characters, `reportsDMARCFailureComparingCharacters` (a combining
+    /// mark after the "l" makes another Character, so any non-ASCII byte anywhere decides).
+    static func reportsDMARCFailure(_ value: String) -> Bool {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return Self.reportsDMARCFailureComparingCharacters(value) }
+        let wanted = Self.dmarcFail
+        var matched = 0
+        for byte in value.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }  // ASCII whitespace
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            // "d" starts the phrase and appears nowhere else in it, so a mismatch restarts at
+            // this byte alone.
+            matched = lower == wanted[matched] ? matched + 1 : (lower == wanted[0] ? 1 : 0)
+            if matched == wanted.count { return true }
+        }
+        return false
+    }
+
+    private static let dmarcFail = Array("dmarc=fail".utf8)
+
+    static func reportsDMARCFailureComparingCharacters(_ value: String) -> Bool {
         value.lowercased().filter { !$0.isWhitespace }.contains("dmarc=fail")
     }
 

@@ -31,4 +31,27 @@ import Testing
             #expect(SuppressionPolicy.outOfOfficePrefix(" \t" + prefix.uppercased() + ": away") != nil, "\(prefix)")
         }
     }
+
+    static let authenticationPieces: [String] = [
+        "dmarc=fail", "DMARC=FAIL", "dmarc=pass", "d", "dm", "dmarc", "=", "fail", "FaIl", "dmarc =", " fail", "\t",
+        "\r\n ", "\n", "\u{0B}", "\u{0C}", "\u{A0}", "\u{85}", "\u{3000}", "\u{1C}", ";", " (p=reject)", "ddmarc=f",
+        "dmarc=fai", "l", "é", "\u{301}", "İ", "K", "\u{212A}", "mx.example.net; spf=pass", "header.from=x",
+    ]
+
+    /// The Authentication-Results check by bytes against the Character form it replaces: case,
+    /// blanks inside the phrase, Unicode white space (which the Character form skips), a restart
+    /// after a near miss ("ddmarc", "dmarc=fai" then "l").
+    @Test func dmarcFailureIsFoundAsByComparingCharacters() {
+        var random = SplitMix64(seed: 0xD3A8C)
+        var found = 0
+        for _ in 0..<40_000 {
+            let value = random.concatenation(of: Self.authenticationPieces, count: 0...6)
+            let fast = SuppressionPolicy.reportsDMARCFailure(value)
+            #expect(fast == SuppressionPolicy.reportsDMARCFailureComparingCharacters(value), "\(value.debugDescription)")
+            if fast { found += 1 }
+        }
+        #expect(found > 2_000, "\(found)")
+        #expect(SuppressionPolicy.reportsDMARCFailure("mx; DMARC = Fail (p=none)"))
+        #expect(!SuppressionPolicy.reportsDMARCFailure("mx; dmarc=pass; spf=fail"))
+    }
 }
