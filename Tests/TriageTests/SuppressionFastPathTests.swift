@@ -16,15 +16,27 @@ import Testing
             "Out", "of", "office", "自", "а", "İ", "ǅ", "🙂", "auto", "-reply", "matic reply",
         ]
 
-    @Test func theOutOfOfficePrefixIsFoundAsByComparingCharacters() {
-        var random = SplitMix64(seed: 0x0FF1CE)
-        var found = 0
+    /// Checks the byte path against the Character path on 40,000 strings made of `pieces`, and
+    /// returns how many the byte path found something in.
+    static func compareOnGeneratedInput<Answer: Equatable>(
+        seed: UInt64, pieces: [String], count: ClosedRange<Int>, fast: (String) -> Answer,
+        characters: (String) -> Answer, found: (Answer) -> Bool
+    ) -> Int {
+        var random = SplitMix64(seed: seed)
+        var hits = 0
         for _ in 0..<40_000 {
-            let subject = random.concatenation(of: Self.subjectPieces, count: 0...4)
-            let fast = SuppressionPolicy.outOfOfficePrefix(subject)
-            #expect(fast == SuppressionPolicy.outOfOfficePrefixComparingCharacters(subject), "\(subject.debugDescription)")
-            if fast != nil { found += 1 }
+            let input = random.concatenation(of: pieces, count: count)
+            let answer = fast(input)
+            #expect(answer == characters(input), "\(input.debugDescription)")
+            if found(answer) { hits += 1 }
         }
+        return hits
+    }
+
+    @Test func theOutOfOfficePrefixIsFoundAsByComparingCharacters() {
+        let found = Self.compareOnGeneratedInput(
+            seed: 0x0FF1CE, pieces: Self.subjectPieces, count: 0...4, fast: SuppressionPolicy.outOfOfficePrefix,
+            characters: SuppressionPolicy.outOfOfficePrefixComparingCharacters, found: { $0 != nil })
         // The generated subjects hit the prefixes often enough for the comparison to mean something.
         #expect(found > 2_000, "\(found)")
         for prefix in SuppressionPolicy.outOfOfficePrefixes {
@@ -42,14 +54,9 @@ import Testing
     /// blanks inside the phrase, Unicode white space (which the Character form skips), a restart
     /// after a near miss ("ddmarc", "dmarc=fai" then "l").
     @Test func dmarcFailureIsFoundAsByComparingCharacters() {
-        var random = SplitMix64(seed: 0xD3A8C)
-        var found = 0
-        for _ in 0..<40_000 {
-            let value = random.concatenation(of: Self.authenticationPieces, count: 0...6)
-            let fast = SuppressionPolicy.reportsDMARCFailure(value)
-            #expect(fast == SuppressionPolicy.reportsDMARCFailureComparingCharacters(value), "\(value.debugDescription)")
-            if fast { found += 1 }
-        }
+        let found = Self.compareOnGeneratedInput(
+            seed: 0xD3A8C, pieces: Self.authenticationPieces, count: 0...6, fast: SuppressionPolicy.reportsDMARCFailure,
+            characters: SuppressionPolicy.reportsDMARCFailureComparingCharacters, found: { $0 })
         #expect(found > 2_000, "\(found)")
         #expect(SuppressionPolicy.reportsDMARCFailure("mx; DMARC = Fail (p=none)"))
         #expect(!SuppressionPolicy.reportsDMARCFailure("mx; dmarc=pass; spf=fail"))
