@@ -15,7 +15,7 @@ import Triage
 var parseBenchmark: Benchmark {
     Benchmark(
         name: "parse",
-        summary: "messages parsed per second (GMime + text split + first name + suppression), mixed corpus",
+        summary: "[seconds] [trace]: messages parsed per second on one thread (GMime + text split + first name + suppression), mixed corpus, split header blocks against GMime's message object",
         run: { arguments in
             var seconds = 5.0
             var trace = false
@@ -25,7 +25,7 @@ var parseBenchmark: Benchmark {
                 } else if let value = Double(argument), value > 0 {
                     seconds = value
                 } else {
-                    throw ParseBenchmarkError("parse: '\(argument)' is neither a number of seconds nor 'trace'")
+                    throw ParseBenchmarkError("'\(argument)' is neither a number of seconds nor 'trace': use parse [seconds] [trace]")
                 }
             }
             let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
