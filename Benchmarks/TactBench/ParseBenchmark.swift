@@ -22,7 +22,7 @@ var parseBenchmark: Benchmark {
             for argument in arguments {
                 if argument == "trace" {
                     trace = true
-                } else if let value = Double(argument), value > 0 {
+                } else if let value = Double(argument), value.isFinite, value > 0 {
                     seconds = value
                 } else {
                     throw ParseBenchmarkError("'\(argument)' is neither a number of seconds nor 'trace': use parse [seconds] [trace]")

@@ -74,9 +74,6 @@ static inline char *tact_gmime_header_value(GMimeParserOptions *options, const c
     return value;
 }
 
-/// Frees memory GMime returned (a string from its decoding functions).
-static inline void tact_g_free(void *memory) { g_free(memory); }
-
 /// Loose decoding for real-world mail: undeclared 8-bit headers are tried as UTF-8, then as
 /// windows-1252 (a superset of latin-1 that Outlook sends under either label).
 static inline void tact_gmime_set_fallback_charsets(GMimeParserOptions *options) {

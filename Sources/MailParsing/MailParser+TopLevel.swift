@@ -51,23 +51,13 @@ extension MailParser {
             guard let block = HeaderBlock(bytes) else { return nil }
             var top = TopLevel()
             top.headers.reserveCapacity(block.fields.count)
-            var rawValue: [CChar] = []
             // The message object keeps the Content-* fields on its part only.
             for field in block.fields where !block.isContentField(field, in: bytes) {
-                rawValue.removeAll(keepingCapacity: true)
-                for byte in bytes[field.value] { rawValue.append(CChar(bitPattern: byte)) }
-                rawValue.append(0)
-                let read = rawValue.withUnsafeBufferPointer { rawValue in
-                    let value: String
-                    if let plain = HeaderBlock.plainValue(bytes[field.value]) {
-                        value = plain
-                    } else {
-                        value = Self.decodedValue(rawValue.baseAddress, options: options)
-                    }
-                    top.headers.append(HeaderField(name: String(decoding: bytes[field.name], as: UTF8.self), value: value))
-                    return Self.read(field, of: block, in: bytes, raw: rawValue.baseAddress, value: value, into: &top, options)
-                }
-                guard read else { return nil }
+                let raw = bytes[field.value]
+                let value = HeaderBlock.plainValue(raw)
+                    ?? Self.withCString(raw) { Self.decodedValue($0, options: options) }
+                top.headers.append(HeaderField(name: String(decoding: bytes[field.name], as: UTF8.self), value: value))
+                guard Self.read(field, of: block, in: bytes, value: value, into: &top, options) else { return nil }
             }
             guard let part = Self.constructPart(of: block, in: bytes, options: options) else { return nil }
             return (top, part)
@@ -81,11 +71,11 @@ extension MailParser {
     /// gives, so the split is given up.
     private static func read(
         _ field: HeaderBlock.Field, of block: HeaderBlock, in bytes: UnsafeBufferPointer<UInt8>,
-        raw: UnsafePointer<CChar>?, value: String, into top: inout TopLevel, _ options: OpaquePointer?
+        value: String, into top: inout TopLevel, _ options: OpaquePointer?
     ) -> Bool {
         var parsed = true
         func addresses() -> [Mailbox] {
-            guard let list = internet_address_list_parse(options, raw) else {
+            guard let list = Self.withCString(bytes[field.value], { internet_address_list_parse(options, $0) }) else {
                 parsed = HeaderBlock.isBlank(bytes[field.value])
                 return []
             }
@@ -105,7 +95,7 @@ extension MailParser {
         case 8 where block.field(field, isNamed: "reply-to", in: bytes): top.replyTo = addresses()
         case 10 where block.field(field, isNamed: "message-id", in: bytes):
             top.messageID = value.withCString { g_mime_utils_decode_message_id($0) }.map { id in
-                defer { tact_g_free(id) }
+                defer { g_free(id) }
                 return String(cString: id)
             }
         case 10 where block.field(field, isNamed: "references", in: bytes):
@@ -115,6 +105,18 @@ extension MailParser {
         default: break
         }
         return parsed
+    }
+
+    /// `body` with the raw bytes as a NUL-terminated C string (HeaderBlock lets no NUL into a
+    /// value, so GMime sees all of it).
+    private static func withCString<Result>(
+        _ raw: Slice<UnsafeBufferPointer<UInt8>>, _ body: (UnsafePointer<CChar>?) -> Result
+    ) -> Result {
+        var text = ContiguousArray<CChar>()
+        text.reserveCapacity(raw.count + 1)
+        for byte in raw { text.append(CChar(bitPattern: byte)) }
+        text.append(0)
+        return text.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 
     /// Runs GMime's parser for the message's MIME part as the message object would have it:

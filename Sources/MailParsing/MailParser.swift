@@ -27,8 +27,8 @@ public struct MailParser: Sendable {
     /// at several times the cost. Off only in tests that compare the two.
     var readsUTF8Directly = true
     /// Plainly well-formed header blocks are split by Tact and GMime builds only the MIME part
-    /// (``HeaderBlock``); the result is the same as GMime's message object gives. Off in tests
-    /// and the fuzzer, which compare the two.
+    /// (``HeaderBlock``); the result is the same as GMime's message object gives. Off in tests,
+    /// the fuzzer and `TactBench parse`, which compare the two.
     @_spi(Testing) public var splitsHeaders = true
 
     public init(limits: ParseLimits = .default) {
@@ -144,7 +144,7 @@ public struct MailParser: Sendable {
     /// A raw header value decoded as `g_mime_header_get_value` decodes a parsed one.
     static func decodedValue(_ raw: UnsafePointer<CChar>?, options: OpaquePointer?) -> String {
         let decoded = tact_gmime_header_value(options, raw)
-        defer { tact_g_free(decoded) }
+        defer { g_free(decoded) }
         return decoded.map { String(cString: $0) } ?? ""
     }
 
