@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TOMLKit
 
 /// A validated set of rules, read from one rule-pack file and any number of deployment files
@@ -26,7 +27,12 @@ public struct RulePack: Sendable {
     ///   - file: the name used in error messages.
     /// - Throws: `RulePackError` naming the file, line and fix.
     public init(text: String, file: String) throws(RulePackError) {
-        let (document, source) = try Self.decode(text, file: file)
+        try self.init(text: text, file: file, documents: .shared)
+    }
+
+    /// `init(text:file:)` keeping decoded documents in `documents` (tests use their own).
+    init(text: String, file: String, documents: DecodedTexts) throws(RulePackError) {
+        let (document, source) = try Self.decode(text, file: file, documents: documents)
         if let base = document.extends {
             guard base == "default" else {
                 throw RulePackError(
@@ -93,7 +99,21 @@ public struct RulePack: Sendable {
         return text
     }
 
-    private static func decode(_ text: String, file: String) throws(RulePackError) -> (RulePackFile, SourceLines) {
+    /// TOMLKit never frees what toml++ builds for a parsed document (LebJe/TOMLKit#26): about
+    /// 210 KB for the shipped pack, each time it is read. The service reads its rule pack again at
+    /// every reload (SIGHUP), nearly always the same text, so the documents of the last few texts
+    /// are kept (`DecodedTexts`): a text is parsed once per process, a changed file once more.
+    /// Validation, which names the file, still runs on every read.
+    private static func decode(
+        _ text: String, file: String, documents: DecodedTexts = .shared
+    ) throws(RulePackError) -> (RulePackFile, SourceLines) {
+        if let known = documents.document(for: text) { return known }
+        let decoded = try Self.parse(text, file: file)
+        documents.keep(decoded, for: text)
+        return decoded
+    }
+
+    private static func parse(_ text: String, file: String) throws(RulePackError) -> (RulePackFile, SourceLines) {
         let source = SourceLines(text)
         if let found = TOMLPreflight.problem(in: text) {
             throw RulePackError(
@@ -336,4 +356,47 @@ public struct RulePack: Sendable {
                 fix: "write phrases as words (letters or digits), or use `patterns` for punctuation")
         }
     }
+}
+
+/// The decoded documents of the last texts read, newest first (see `RulePack.decode`). Only
+/// documents that decoded are kept; a text with errors is parsed again each time it is read.
+final class DecodedTexts: Sendable {
+    static let shared = DecodedTexts()
+    /// A base pack, a deployment layer and the built-in default: what one configuration reads.
+    static let capacity = 3
+
+    private struct Entry {
+        let text: String
+        let document: RulePackFile
+        let source: SourceLines
+        /// How many times this text was parsed while it was kept: 1 unless the look-up failed.
+        var parses: Int
+    }
+    private let entries = Mutex<[Entry]>([])
+
+    func document(for text: String) -> (RulePackFile, SourceLines)? {
+        self.entries.withLock { entries in
+            guard let index = entries.firstIndex(where: { Self.same($0.text, text) }) else { return nil }
+            let entry = entries.remove(at: index)
+            entries.insert(entry, at: 0)
+            return (entry.document, entry.source)
+        }
+    }
+
+    func keep(_ decoded: (RulePackFile, SourceLines), for text: String) {
+        self.entries.withLock { entries in
+            let earlier = entries.firstIndex { Self.same($0.text, text) }.map { entries.remove(at: $0).parses } ?? 0
+            entries.insert(Entry(text: text, document: decoded.0, source: decoded.1, parses: earlier + 1), at: 0)
+            if entries.count > Self.capacity { entries.removeLast(entries.count - Self.capacity) }
+        }
+    }
+
+    /// How many times `text` was parsed since it was last kept; 0 when it is not kept.
+    func timesParsed(_ text: String) -> Int {
+        self.entries.withLock { entries in entries.first { Self.same($0.text, text) }?.parses ?? 0 }
+    }
+
+    /// Byte for byte: `==` on Strings ignores Unicode normalisation, and a phrase spelled in
+    /// another normal form is another phrase to the linter.
+    private static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 }

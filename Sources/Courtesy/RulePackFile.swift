@@ -2,7 +2,7 @@ import TOMLKit
 
 /// The shape of a rule-pack file as TOML, decoded strictly (an unknown key is an error, so a
 /// typo never silently disables part of a rule). Validation happens in `RulePack`.
-struct RulePackFile: Decodable {
+struct RulePackFile: Decodable, Sendable {
     /// `extends = "default"`: this file is a deployment's layer over the built-in default pack.
     var extends: String?
     var scopes: ScopesFile?
@@ -10,13 +10,13 @@ struct RulePackFile: Decodable {
     var override: [String: OverrideFile]?
 }
 
-struct ScopesFile: Decodable {
+struct ScopesFile: Decodable, Sendable {
     var greetings: [String]?
     var closings: [String]?
 }
 
 /// `kind` may be one string or a list of strings.
-struct KindList: Decodable {
+struct KindList: Decodable, Sendable {
     var names: [String]
 
     init(from decoder: any Decoder) throws {
@@ -29,7 +29,7 @@ struct KindList: Decodable {
     }
 }
 
-struct ContextFile: Decodable {
+struct ContextFile: Decodable, Sendable {
     var category: String?
     var sentiment: String?
     var firstName: String?
@@ -42,7 +42,7 @@ struct ContextFile: Decodable {
     }
 }
 
-struct RuleFile: Decodable {
+struct RuleFile: Decodable, Sendable {
     var id: String?
     var kind: KindList?
     var severity: String?
@@ -84,7 +84,7 @@ struct RuleFile: Decodable {
 }
 
 /// A deployment's change to an existing rule: `[override.RULE-ID]`.
-struct OverrideFile: Decodable {
+struct OverrideFile: Decodable, Sendable {
     var enabled: Bool?
     var severity: String?
     var message: String?
@@ -111,7 +111,7 @@ struct OverrideFile: Decodable {
 
 /// Finds the lines of a rule-pack file that errors should point at. TOMLKit reports lines only
 /// for syntax errors, so the rest are found by reading the text.
-struct SourceLines {
+struct SourceLines: Sendable {
     let lines: [Substring]
 
     init(_ text: String) {
