@@ -168,3 +168,26 @@ func mailArguments(_ arguments: [String], usage: String) throws -> (numbers: [In
     }
     return (numbers, arguments.contains("webmail"))
 }
+
+/// `argument` as a whole number above zero, or an error naming it and the usage.
+func positiveInteger(_ argument: String, name: String, usage: String) throws -> Int {
+    guard let number = Int(argument), number > 0 else {
+        throw BenchError("\(name) \"\(argument)\" is not a whole number above zero: usage \(usage)")
+    }
+    return number
+}
+
+/// `argument` as a finite number of seconds above zero, or an error naming it and the usage.
+func positiveSeconds(_ argument: String, name: String, usage: String) throws -> Double {
+    guard let seconds = Double(argument), seconds.isFinite, seconds > 0 else {
+        throw BenchError("\(name) \"\(argument)\" is not a number of seconds above zero: usage \(usage)")
+    }
+    return seconds
+}
+
+/// Refuses arguments beyond the `count` a benchmark takes, instead of ignoring them.
+func requireAtMost(_ count: Int, _ arguments: [String], usage: String) throws {
+    guard arguments.count <= count else {
+        throw BenchError("unexpected argument \"\(arguments[count])\": usage \(usage)")
+    }
+}

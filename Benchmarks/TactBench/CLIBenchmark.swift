@@ -13,48 +13,69 @@ import Glibc
 /// Output goes to /dev/null; each command runs `runs` times (default 10) after one untimed run.
 var cliBenchmark: Benchmark {
     Benchmark(name: "cli", summary: "tact queue list / status with 100,000 drafts, tact lint cold start [items] [runs]") { arguments in
-        let items = arguments.first.flatMap { Int($0) } ?? 100_000
-        let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 10
-        let tact = "\(repositoryRoot)/.build/release/tact"
-        guard FileManager.default.isExecutableFile(atPath: tact) else {
-            throw BenchError("\(tact) is missing: build it first with `swift build -c release --product tact`")
-        }
-        let directory = try TemporaryDirectory(prefix: "tact-bench")
-        defer { directory.remove() }
-        let configuration = try writeBenchConfiguration(in: directory.path, dovecot: nil)
-        let configPath = directory.path + "/tact.toml"
-        let storePath = configuration.daemon.storePath
-
-        let clock = ContinuousClock()
-        let fillStart = clock.now
-        try fillStore(at: storePath, items: items)
-        let size = (try? FileManager.default.attributesOfItem(atPath: storePath)[.size] as? Int) ?? 0
-        print("store: \(items) queued drafts written in \(format((clock.now - fillStart).seconds, 1)) s, "
-            + "\(size / 1_048_576) MB (+ WAL)")
-
-        let draftFile = directory.path + "/draft.txt"
-        try (LintBenchmarkDrafts.make()[1]).write(toFile: draftFile, atomically: true, encoding: .utf8)
-        for (label, args) in [
-            ("tact queue list", ["queue", "list", "--store", storePath]),
-            ("tact queue list --json", ["queue", "list", "--json", "--store", storePath]),
-            ("tact status", ["status", "--config", configPath]),
-            ("tact lint (one file)", ["lint", draftFile]),
-            ("tact --help (startup floor)", ["--help"]),
-        ] {
-            let first = try timeProcess(tact, args)
-            guard first.status <= 1 else { throw BenchError("\(label) exited with status \(first.status)") }
-            var times: [Double] = []
-            var cpu: [Double] = []
-            for _ in 0..<runs {
-                let run = try timeProcess(tact, args)
-                times.append(run.seconds * 1000)
-                cpu.append(run.cpu * 1000)
-            }
-            print("\(label.padding(toLength: 28, withPad: " ", startingAt: 0)) wall median \(format(percentile(times, 50))) ms "
-                + "(min \(format(times.min()!)), max \(format(times.max()!))), CPU median \(format(percentile(cpu, 50))) ms "
-                + "over \(runs) runs (exit \(first.status))")
+        let usage = "cli [items] [runs]"
+        try requireAtMost(2, arguments, usage: usage)
+        let items = try arguments.first.map { try positiveInteger($0, name: "items", usage: usage) } ?? 100_000
+        let runs = try arguments.dropFirst().first.map { try positiveInteger($0, name: "runs", usage: usage) } ?? 10
+        for command in try measureCLI(items: items, runs: runs, verbose: true) {
+            print("\(command.label.padding(toLength: 28, withPad: " ", startingAt: 0)) wall median \(format(percentile(command.wall, 50))) ms "
+                + "(min \(format(command.wall.min()!)), max \(format(command.wall.max()!))), CPU median \(format(percentile(command.cpu, 50))) ms "
+                + "over \(runs) runs (exit \(command.status))")
         }
     }
+}
+
+/// One `tact` command timed `runs` times: wall and CPU milliseconds of each run.
+struct CLIFigures {
+    let label: String
+    let wall: [Double]
+    let cpu: [Double]
+    let status: Int32
+}
+
+/// Times the release `tact` on a store of `items` queued drafts (see `cliBenchmark`).
+func measureCLI(items: Int, runs: Int, verbose: Bool) throws -> [CLIFigures] {
+    let tact = "\(repositoryRoot)/.build/release/tact"
+    guard FileManager.default.isExecutableFile(atPath: tact) else {
+        throw BenchError("\(tact) is missing: build it first with `swift build -c release --static-swift-stdlib --product tact`")
+    }
+    let directory = try TemporaryDirectory(prefix: "tact-bench")
+    defer { directory.remove() }
+    let configuration = try writeBenchConfiguration(in: directory.path, dovecot: nil)
+    let configPath = directory.path + "/tact.toml"
+    let storePath = configuration.daemon.storePath
+
+    let clock = ContinuousClock()
+    let fillStart = clock.now
+    try fillStore(at: storePath, items: items)
+    let size = (try? FileManager.default.attributesOfItem(atPath: storePath)[.size] as? Int) ?? 0
+    if verbose {
+        print("store: \(items) queued drafts written in \(format((clock.now - fillStart).seconds, 1)) s, "
+            + "\(size / 1_048_576) MB (+ WAL)")
+    }
+
+    let draftFile = directory.path + "/draft.txt"
+    try (LintBenchmarkDrafts.make()[1]).write(toFile: draftFile, atomically: true, encoding: .utf8)
+    var figures: [CLIFigures] = []
+    for (label, args) in [
+        ("tact queue list", ["queue", "list", "--store", storePath]),
+        ("tact queue list --json", ["queue", "list", "--json", "--store", storePath]),
+        ("tact status", ["status", "--config", configPath]),
+        ("tact lint (one file)", ["lint", draftFile]),
+        ("tact --help (startup floor)", ["--help"]),
+    ] {
+        let first = try timeProcess(tact, args)
+        guard first.status <= 1 else { throw BenchError("\(label) exited with status \(first.status)") }
+        var times: [Double] = []
+        var cpu: [Double] = []
+        for _ in 0..<runs {
+            let run = try timeProcess(tact, args)
+            times.append(run.seconds * 1000)
+            cpu.append(run.cpu * 1000)
+        }
+        figures.append(CLIFigures(label: label, wall: times, cpu: cpu, status: first.status))
+    }
+    return figures
 }
 
 /// `items` messages, each with a queued draft of a realistic size, through `SQLiteStore.record`,

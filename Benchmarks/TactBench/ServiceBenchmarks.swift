@@ -131,8 +131,11 @@ final class SpawnedService: MailService, @unchecked Sendable {
 var latencyBenchmark: Benchmark {
     Benchmark(name: "latency", summary: "APPEND -> queued draft, p50/p99 over 200 deliveries, IDLE and polling [n] [poll-s]") {
         arguments in
-        let deliveries = arguments.first.flatMap { Int($0) } ?? 200
-        let poll = arguments.dropFirst().first.flatMap { Double($0) } ?? 1
+        let usage = "latency [deliveries] [poll-seconds]"
+        try requireAtMost(2, arguments, usage: usage)
+        let deliveries = try arguments.first.map { try positiveInteger($0, name: "deliveries", usage: usage) } ?? 200
+        let poll = try arguments.dropFirst().first.map { try positiveSeconds($0, name: "poll-seconds", usage: usage) } ?? 1
+        guard poll >= 0.001 else { throw BenchError("poll-seconds \(poll) is under a millisecond: usage \(usage)") }
         for idle in [true, false] {
             let label = idle ? "IDLE" : "polling every \(format(poll, 2)) s"
             let latencies = try await measureLatency(deliveries: deliveries, idle: idle, poll: .milliseconds(Int(poll * 1000)))
@@ -200,57 +203,90 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
 var idleBenchmark: Benchmark {
     Benchmark(name: "idle", summary: "CPU and bytes per minute, 5 idle mailboxes of 100,000, IDLE and polling [s] [n] [poll-s]") {
         arguments in
-        let seconds = arguments.first.flatMap { Double($0) } ?? 60
-        let messages = arguments.dropFirst().first.flatMap { Int($0) } ?? 100_000
-        let poll = arguments.dropFirst(2).first.flatMap { Double($0) } ?? 30
+        let usage = "idle [seconds] [messages] [poll-seconds] [idle-only|poll-only]"
         let modes = arguments.contains("idle-only") ? [true] : arguments.contains("poll-only") ? [false] : [true, false]
+        let numbers = arguments.filter { $0 != "idle-only" && $0 != "poll-only" }
+        try requireAtMost(3, numbers, usage: usage)
+        let seconds = try numbers.first.map { try positiveSeconds($0, name: "seconds", usage: usage) } ?? 60
+        let messages = try numbers.dropFirst().first.map { try positiveInteger($0, name: "messages", usage: usage) } ?? 100_000
+        let poll = try numbers.dropFirst(2).first.map { try positiveSeconds($0, name: "poll-seconds", usage: usage) } ?? 30
         print("idle: RSS of this process at start \(format(ProcessProbe.rssMB())) MB")
         for idle in modes {
-            try await withDovecot(advertiseIdle: idle) { dovecot in
-                let folders = (1...5).map { "box\($0)" }
-                let clock = ContinuousClock()
-                let loadStart = clock.now
-                // One folder is written; the other four get hard links to its files (creating
-                // 500,000 files on this shared disk took many minutes). Dovecot indexes each folder
-                // on its own either way.
-                try dovecot.bulkLoad(count: messages, mailbox: folders[0]) { i in
-                    Array("From: c\(i)@example.org\nSubject: m\(i)\nMessage-ID: <\(i)@bench>\n\nbody \(i)\n".utf8)
-                }
-                let root = "\(dovecot.directory.path)/mail/test"
-                for folder in folders.dropFirst() {
-                    let copied = try Command.run("/bin/cp", ["-al", "\(root)/.\(folders[0])", "\(root)/.\(folder)"])
-                    guard copied.status == 0 else { throw BenchError("cannot link \(folder): \(copied.stderr)") }
-                }
-                let proxy = try CountingProxy(target: dovecot.plainPort)
-                let directory = try TemporaryDirectory(prefix: "tact-bench")
-                defer { directory.remove() }
-                let configuration = try writeBenchConfiguration(
-                    in: directory.path, dovecot: dovecot, port: proxy.port, folders: folders,
-                    daemonSettings: "poll_interval_seconds = \(max(1, Int(poll.rounded())))")
-                let service = SpawnedService(configuration: configuration, configPath: directory.path + "/tact.toml")
-                try await service.start()  // includes Dovecot's indexing of each folder at the first SELECT
-                print("idle: tact run (pid \(service.pid)) started; RSS \(format(ProcessProbe.rssMB(pid: service.pid))) MB")
-                print("idle: 5 mailboxes x \(messages) messages loaded and baselined in \(format((clock.now - loadStart).seconds)) s")
-                try await Task.sleep(for: .seconds(3))
-                let cpuStart = ProcessProbe.cpuSeconds(pid: service.pid)
-                let bytesStart = proxy.bytes
-                let started = clock.now
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                let elapsed = (clock.now - started).seconds
-                let cpu = ProcessProbe.cpuSeconds(pid: service.pid) - cpuStart
-                let bytes = proxy.bytes
-                let rss = ProcessProbe.rssMB(pid: service.pid)
-                let anonymous = ProcessProbe.statusMB("RssAnon", pid: service.pid)
-                await service.stop()
-                let perMinute = 60 / elapsed
-                let label = idle ? "IDLE" : "polling every \(max(1, Int(poll.rounded()))) s"
-                print("idle (\(label)): \(format(cpu, 3)) CPU s in \(format(elapsed)) s = \(format(cpu / elapsed * 100, 3))% of a core, "
-                    + "\(format(cpu * perMinute, 3)) CPU s/min; wire: \(Int(Double(bytes.up - bytesStart.up) * perMinute)) B/min to the "
-                    + "server, \(Int(Double(bytes.down - bytesStart.down) * perMinute)) B/min from it; RSS \(format(rss)) MB "
-                    + "(of which anonymous \(format(anonymous)) MB; the rest is shared library code)")
-                proxy.close()
-            }
+            let figures = try await measureIdle(seconds: seconds, messages: messages, idle: idle, poll: poll, verbose: true)
+            let label = idle ? "IDLE" : "polling every \(max(1, Int(poll.rounded()))) s"
+            print("idle (\(label)): \(format(figures.cpuSeconds, 3)) CPU s in \(format(figures.elapsed)) s = "
+                + "\(format(figures.percentOfCore, 3))% of a core, \(format(figures.cpuSeconds * figures.perMinute, 3)) CPU s/min; "
+                + "wire: \(Int(Double(figures.bytesUp) * figures.perMinute)) B/min to the server, "
+                + "\(Int(Double(figures.bytesDown) * figures.perMinute)) B/min from it; RSS \(format(figures.rss)) MB "
+                + "(of which anonymous \(format(figures.anonymous)) MB; the rest is shared library code)")
         }
+    }
+}
+
+/// What an idle service cost over the measured time.
+struct IdleFigures {
+    var cpuSeconds = 0.0
+    var elapsed = 0.0
+    var bytesUp = 0
+    var bytesDown = 0
+    var rss = 0.0
+    var anonymous = 0.0
+
+    var perMinute: Double { 60 / self.elapsed }
+    var percentOfCore: Double { self.cpuSeconds / self.elapsed * 100 }
+}
+
+/// 5 folders of `messages` each, nothing new, watched by the real `tact run` for `seconds` under
+/// IDLE (`idle`) or polling every `poll` seconds (whole seconds, at least 1).
+func measureIdle(seconds: Double, messages: Int, idle: Bool, poll: Double, verbose: Bool) async throws -> IdleFigures {
+    try await withDovecot(advertiseIdle: idle) { dovecot in
+        let folders = (1...5).map { "box\($0)" }
+        let clock = ContinuousClock()
+        let loadStart = clock.now
+        // One folder is written; the other four get hard links to its files (creating
+        // 500,000 files on this shared disk took many minutes). Dovecot indexes each folder
+        // on its own either way.
+        try dovecot.bulkLoad(count: messages, mailbox: folders[0]) { i in
+            Array("From: c\(i)@example.org\nSubject: m\(i)\nMessage-ID: <\(i)@bench>\n\nbody \(i)\n".utf8)
+        }
+        let root = "\(dovecot.directory.path)/mail/test"
+        for folder in folders.dropFirst() {
+            let copied = try Command.run("/bin/cp", ["-al", "\(root)/.\(folders[0])", "\(root)/.\(folder)"])
+            guard copied.status == 0 else { throw BenchError("cannot link \(folder): \(copied.stderr)") }
+        }
+        let proxy = try CountingProxy(target: dovecot.plainPort)
+        defer { proxy.close() }
+        let directory = try TemporaryDirectory(prefix: "tact-bench")
+        defer { directory.remove() }
+        let configuration = try writeBenchConfiguration(
+            in: directory.path, dovecot: dovecot, port: proxy.port, folders: folders,
+            daemonSettings: "poll_interval_seconds = \(max(1, Int(poll.rounded())))")
+        let service = SpawnedService(configuration: configuration, configPath: directory.path + "/tact.toml")
+        try await service.start()  // includes Dovecot's indexing of each folder at the first SELECT
+        if verbose {
+            print("idle: tact run (pid \(service.pid)) started; RSS \(format(ProcessProbe.rssMB(pid: service.pid))) MB")
+            print("idle: 5 mailboxes x \(messages) messages loaded and baselined in \(format((clock.now - loadStart).seconds)) s")
+        }
+        var figures = IdleFigures()
+        do {
+            try await Task.sleep(for: .seconds(3))
+            let cpuStart = ProcessProbe.cpuSeconds(pid: service.pid)
+            let bytesStart = proxy.bytes
+            let started = clock.now
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            figures.elapsed = (clock.now - started).seconds
+            figures.cpuSeconds = ProcessProbe.cpuSeconds(pid: service.pid) - cpuStart
+            let bytes = proxy.bytes
+            figures.bytesUp = bytes.up - bytesStart.up
+            figures.bytesDown = bytes.down - bytesStart.down
+            figures.rss = ProcessProbe.rssMB(pid: service.pid)
+            figures.anonymous = ProcessProbe.statusMB("RssAnon", pid: service.pid)
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+        return figures
     }
 }
 

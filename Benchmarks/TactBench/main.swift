@@ -24,6 +24,8 @@ let all: [Benchmark] = [
     latencyBenchmark,
     idleBenchmark,
     outputsBenchmark,
+    targetsBenchmark,
+    reloadBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
