@@ -26,6 +26,7 @@ let all: [Benchmark] = [
     outputsBenchmark,
     targetsBenchmark,
     reloadBenchmark,
+    passesBenchmark,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
