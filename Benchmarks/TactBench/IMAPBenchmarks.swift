@@ -11,13 +11,16 @@ private func benchMessage(_ i: Int) -> [UInt8] {
     return Array(text.utf8)
 }
 
-/// `imap-fetch [count]`: batch fetch throughput against a throwaway Dovecot on loopback, then the
+/// `imap-fetch [count] [fetch-only]`: batch fetch throughput against a throwaway Dovecot on loopback, then the
 /// imaplib baseline against the same server; and `anything new?` on a 100,000-message mailbox.
 @MainActor let imapFetchBenchmark = Benchmark(
     name: "imap-fetch",
     summary: "IMAP batch fetch msgs/s (10,000 x 4 KB) vs imaplib, and one 'anything new?' on 100,000"
 ) { arguments in
-    let count = arguments.first.flatMap { Int($0) } ?? 10_000
+    let usage = "imap-fetch [count] [fetch-only]"
+    let numbers = arguments.filter { $0 != "fetch-only" }
+    try requireAtMost(1, numbers, usage: usage)
+    let count = try numbers.first.map { try positiveInteger($0, name: "count", usage: usage) } ?? 10_000
     let clock = ContinuousClock()
     try await withDovecot { dovecot in
         try dovecot.bulkLoad(count: count, body: benchMessage)
