@@ -169,25 +169,34 @@ func mailArguments(_ arguments: [String], usage: String) throws -> (numbers: [In
     return (numbers, arguments.contains("webmail"))
 }
 
-/// `argument` as a whole number above zero, or an error naming it and the usage.
-func positiveInteger(_ argument: String, name: String, usage: String) throws -> Int {
-    guard let number = Int(argument), number > 0 else {
-        throw BenchError("\(name) \"\(argument)\" is not a whole number above zero: usage \(usage)")
-    }
-    return number
-}
+/// A benchmark's positional arguments, read by position; an argument that cannot be used (not a
+/// number, not above zero, one too many) is an error naming it and the usage, never a default.
+struct Positional {
+    let values: [String]
+    let usage: String
 
-/// `argument` as a finite number of seconds above zero, or an error naming it and the usage.
-func positiveSeconds(_ argument: String, name: String, usage: String) throws -> Double {
-    guard let seconds = Double(argument), seconds.isFinite, seconds > 0 else {
-        throw BenchError("\(name) \"\(argument)\" is not a number of seconds above zero: usage \(usage)")
+    init(_ values: [String], usage: String, atMost count: Int) throws {
+        guard values.count <= count else {
+            throw BenchError("unexpected argument \"\(values[count])\": usage \(usage)")
+        }
+        (self.values, self.usage) = (values, usage)
     }
-    return seconds
-}
 
-/// Refuses arguments beyond the `count` a benchmark takes, instead of ignoring them.
-func requireAtMost(_ count: Int, _ arguments: [String], usage: String) throws {
-    guard arguments.count <= count else {
-        throw BenchError("unexpected argument \"\(arguments[count])\": usage \(usage)")
+    /// The whole number above zero at `index`, or `fallback` when there are fewer arguments.
+    func integer(_ index: Int, _ name: String, or fallback: Int) throws -> Int {
+        guard index < self.values.count else { return fallback }
+        guard let number = Int(self.values[index]), number > 0 else {
+            throw BenchError("\(name) \"\(self.values[index])\" is not a whole number above zero: usage \(self.usage)")
+        }
+        return number
+    }
+
+    /// The finite number of seconds above zero at `index`, or `fallback`.
+    func seconds(_ index: Int, _ name: String, or fallback: Double) throws -> Double {
+        guard index < self.values.count else { return fallback }
+        guard let seconds = Double(self.values[index]), seconds.isFinite, seconds > 0 else {
+            throw BenchError("\(name) \"\(self.values[index])\" is not a number of seconds above zero: usage \(self.usage)")
+        }
+        return seconds
     }
 }

@@ -13,10 +13,8 @@ import Glibc
 /// Output goes to /dev/null; each command runs `runs` times (default 10) after one untimed run.
 var cliBenchmark: Benchmark {
     Benchmark(name: "cli", summary: "tact queue list / status with 100,000 drafts, tact lint cold start [items] [runs]") { arguments in
-        let usage = "cli [items] [runs]"
-        try requireAtMost(2, arguments, usage: usage)
-        let items = try arguments.first.map { try positiveInteger($0, name: "items", usage: usage) } ?? 100_000
-        let runs = try arguments.dropFirst().first.map { try positiveInteger($0, name: "runs", usage: usage) } ?? 10
+        let given = try Positional(arguments, usage: "cli [items] [runs]", atMost: 2)
+        let (items, runs) = (try given.integer(0, "items", or: 100_000), try given.integer(1, "runs", or: 10))
         for command in try measureCLI(items: items, runs: runs, verbose: true) {
             print("\(command.label.padding(toLength: 28, withPad: " ", startingAt: 0)) wall median \(format(percentile(command.wall, 50))) ms "
                 + "(min \(format(command.wall.min()!)), max \(format(command.wall.max()!))), CPU median \(format(percentile(command.cpu, 50))) ms "

@@ -9,9 +9,7 @@ var classifyBenchmark: Benchmark {
     name: "classify",
     summary: "messages classified per second (2 KB mail, one core) [seconds per run, default 3]"
 ) { arguments in
-    let usage = "classify [seconds per run]"
-    try requireAtMost(1, arguments, usage: usage)
-    let seconds = try arguments.first.map { try positiveSeconds($0, name: "seconds per run", usage: usage) } ?? 3
+    let seconds = try Positional(arguments, usage: "classify [seconds per run]", atMost: 1).seconds(0, "seconds per run", or: 3)
     let classifier = try Classifier.shipped()
     let messages = ClassifyBenchmarkMail.messages(count: 64, bytes: 2048)
     let average = messages.reduce(0) { $0 + $1.text.utf8.count + $1.subject.utf8.count } / messages.count

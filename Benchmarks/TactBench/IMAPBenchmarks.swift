@@ -17,10 +17,8 @@ private func benchMessage(_ i: Int) -> [UInt8] {
     name: "imap-fetch",
     summary: "IMAP batch fetch msgs/s (10,000 x 4 KB) vs imaplib, and one 'anything new?' on 100,000"
 ) { arguments in
-    let usage = "imap-fetch [count] [fetch-only]"
-    let numbers = arguments.filter { $0 != "fetch-only" }
-    try requireAtMost(1, numbers, usage: usage)
-    let count = try numbers.first.map { try positiveInteger($0, name: "count", usage: usage) } ?? 10_000
+    let count = try Positional(arguments.filter { $0 != "fetch-only" }, usage: "imap-fetch [count] [fetch-only]", atMost: 1)
+        .integer(0, "count", or: 10_000)
     let clock = ContinuousClock()
     try await withDovecot { dovecot in
         try dovecot.bulkLoad(count: count, body: benchMessage)

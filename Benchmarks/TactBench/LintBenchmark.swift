@@ -9,9 +9,7 @@ var lintBenchmark: Benchmark {
 }
 
 private func runLintBenchmark(_ arguments: [String]) async throws {
-    let usage = "lint [seconds]"
-    try requireAtMost(1, arguments, usage: usage)
-    let seconds = try arguments.first.map { try positiveSeconds($0, name: "seconds", usage: usage) } ?? 3
+    let seconds = try Positional(arguments, usage: "lint [seconds]", atMost: 1).seconds(0, "seconds", or: 3)
     let linter = Linter(pack: try RulePack.standard())
     let drafts = LintBenchmarkDrafts.make()
     let bytes = drafts.map(\.utf8.count).reduce(0, +) / drafts.count

@@ -12,10 +12,8 @@ import TactTestSupport
 var passesBenchmark: Benchmark {
     Benchmark(name: "passes", summary: "memory kept per mailbox pass of a polling service, a new mail every n passes [count] [every]") {
         arguments in
-        let usage = "passes [count] [every]"
-        try requireAtMost(2, arguments, usage: usage)
-        let count = try arguments.first.map { try positiveInteger($0, name: "count", usage: usage) } ?? 2_000
-        let every = try arguments.dropFirst().first.map { try positiveInteger($0, name: "every", usage: usage) } ?? 10
+        let given = try Positional(arguments, usage: "passes [count] [every]", atMost: 2)
+        let (count, every) = (try given.integer(0, "count", or: 2_000), try given.integer(1, "every", or: 10))
         let mail = try BenchMail(size: 1500)
         // Customer mail from senders not among the 1,000 already there (each is drafted).
         let customers = (1_000..<2_000_000).lazy.filter { BenchMail.kind($0) == .customer }.makeIterator()

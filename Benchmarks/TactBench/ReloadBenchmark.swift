@@ -11,9 +11,7 @@ import TactTestSupport
 var reloadBenchmark: Benchmark {
     Benchmark(name: "reload", summary: "memory kept per reload (configuration and pipeline read again, as SIGHUP does) [count]") {
         arguments in
-        let usage = "reload [count]"
-        try requireAtMost(1, arguments, usage: usage)
-        let count = try arguments.first.map { try positiveInteger($0, name: "count", usage: usage) } ?? 100
+        let count = try Positional(arguments, usage: "reload [count]", atMost: 1).integer(0, "count", or: 100)
         let directory = try TemporaryDirectory(prefix: "tact-bench")
         defer { directory.remove() }
         _ = try writeBenchConfiguration(in: directory.path, dovecot: nil)

@@ -131,11 +131,9 @@ final class SpawnedService: MailService, @unchecked Sendable {
 var latencyBenchmark: Benchmark {
     Benchmark(name: "latency", summary: "APPEND -> queued draft, p50/p99 over 200 deliveries, IDLE and polling [n] [poll-s]") {
         arguments in
-        let usage = "latency [deliveries] [poll-seconds]"
-        try requireAtMost(2, arguments, usage: usage)
-        let deliveries = try arguments.first.map { try positiveInteger($0, name: "deliveries", usage: usage) } ?? 200
-        let poll = try arguments.dropFirst().first.map { try positiveSeconds($0, name: "poll-seconds", usage: usage) } ?? 1
-        guard poll >= 0.001 else { throw BenchError("poll-seconds \(poll) is under a millisecond: usage \(usage)") }
+        let given = try Positional(arguments, usage: "latency [deliveries] [poll-seconds]", atMost: 2)
+        let (deliveries, poll) = (try given.integer(0, "deliveries", or: 200), try given.seconds(1, "poll-seconds", or: 1))
+        guard poll >= 0.001 else { throw BenchError("poll-seconds \(poll) is under a millisecond: usage \(given.usage)") }
         for idle in [true, false] {
             let label = idle ? "IDLE" : "polling every \(format(poll, 2)) s"
             let latencies = try await measureLatency(deliveries: deliveries, idle: idle, poll: .milliseconds(Int(poll * 1000)))
@@ -203,13 +201,12 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
 var idleBenchmark: Benchmark {
     Benchmark(name: "idle", summary: "CPU and bytes per minute, 5 idle mailboxes of 100,000, IDLE and polling [s] [n] [poll-s]") {
         arguments in
-        let usage = "idle [seconds] [messages] [poll-seconds] [idle-only|poll-only]"
         let modes = arguments.contains("idle-only") ? [true] : arguments.contains("poll-only") ? [false] : [true, false]
-        let numbers = arguments.filter { $0 != "idle-only" && $0 != "poll-only" }
-        try requireAtMost(3, numbers, usage: usage)
-        let seconds = try numbers.first.map { try positiveSeconds($0, name: "seconds", usage: usage) } ?? 60
-        let messages = try numbers.dropFirst().first.map { try positiveInteger($0, name: "messages", usage: usage) } ?? 100_000
-        let poll = try numbers.dropFirst(2).first.map { try positiveSeconds($0, name: "poll-seconds", usage: usage) } ?? 30
+        let given = try Positional(
+            arguments.filter { $0 != "idle-only" && $0 != "poll-only" },
+            usage: "idle [seconds] [messages] [poll-seconds] [idle-only|poll-only]", atMost: 3)
+        let seconds = try given.seconds(0, "seconds", or: 60)
+        let (messages, poll) = (try given.integer(1, "messages", or: 100_000), try given.seconds(2, "poll-seconds", or: 30))
         print("idle: RSS of this process at start \(format(ProcessProbe.rssMB())) MB")
         for idle in modes {
             let figures = try await measureIdle(seconds: seconds, messages: messages, idle: idle, poll: poll, verbose: true)

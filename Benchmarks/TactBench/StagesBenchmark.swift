@@ -18,10 +18,8 @@ import Triage
 var stagesBenchmark: Benchmark {
     Benchmark(name: "stages", summary: "parse, classify, draft, lint per second on one core, backlog mail [seconds] [bytes]") {
         arguments in
-        let usage = "stages [seconds] [bytes]"
-        try requireAtMost(2, arguments, usage: usage)
-        let seconds = try arguments.first.map { try positiveSeconds($0, name: "seconds", usage: usage) } ?? 2
-        let size = try arguments.dropFirst().first.map { try positiveInteger($0, name: "bytes", usage: usage) } ?? 1500
+        let given = try Positional(arguments, usage: "stages [seconds] [bytes]", atMost: 2)
+        let (seconds, size) = (try given.seconds(0, "seconds", or: 2), try given.integer(1, "bytes", or: 1500))
         let mail = try BenchMail(size: size)
         let raw = (0..<2000).map { Data(mail.message($0)) }
         let directory = try TemporaryDirectory(prefix: "tact-bench")
@@ -112,10 +110,8 @@ var stagesBenchmark: Benchmark {
 /// counts.
 var recordBenchmark: Benchmark {
     Benchmark(name: "record", summary: "the record stage alone (store checks and inserts) [rounds] [bytes]") { arguments in
-        let usage = "record [rounds] [bytes]"
-        try requireAtMost(2, arguments, usage: usage)
-        let rounds = try arguments.first.map { try positiveInteger($0, name: "rounds", usage: usage) } ?? 5
-        let size = try arguments.dropFirst().first.map { try positiveInteger($0, name: "bytes", usage: usage) } ?? 1500
+        let given = try Positional(arguments, usage: "record [rounds] [bytes]", atMost: 2)
+        let (rounds, size) = (try given.integer(0, "rounds", or: 5), try given.integer(1, "bytes", or: 1500))
         let mail = try BenchMail(size: size)
         // Distinct mails in every round (their Message-IDs and senders differ), as in a backlog.
         let raw = (0..<(2000 * rounds)).map { Data(mail.message($0)) }

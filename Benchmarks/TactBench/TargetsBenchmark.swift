@@ -8,10 +8,9 @@ import Foundation
 var targetsBenchmark: Benchmark {
     Benchmark(name: "targets", summary: "every issue-9 target in one run, as a table: figure, target, measured, met [backlog-runs]") {
         arguments in
-        let usage = "targets [backlog-runs]"
-        try requireAtMost(1, arguments, usage: usage)
-        let runs = try arguments.first.map { try positiveInteger($0, name: "backlog-runs", usage: usage) } ?? 5
-        guard runs <= 100 else { throw BenchError("backlog-runs \(runs) is more than 100: usage \(usage)") }
+        let given = try Positional(arguments, usage: "targets [backlog-runs]", atMost: 1)
+        let runs = try given.integer(0, "backlog-runs", or: 5)
+        guard runs <= 100 else { throw BenchError("backlog-runs \(runs) is more than 100: usage \(given.usage)") }
         let started = Date()
         var rows: [TargetRow] = []
         var backlogs: [BacklogFigures] = []
