@@ -100,13 +100,8 @@ struct HeaderBlock {
         // Most names are none of these: their length alone says so.
         guard [2, 4, 7, 8, 10, 11].contains(name.count) else { return nil }
         return Self.singleFields.firstIndex { wanted in
-            wanted.count == name.count && zip(wanted, name).allSatisfy { $0 == Self.lowercased($1) }
+            wanted.count == name.count && ASCIICase.hasPrefix(name, lowercased: wanted)
         }
-    }
-
-    /// ASCII letters in lower case; other bytes as they are.
-    static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
     /// The value as GMime decodes it (unfolded, encoded words decoded) when that is the raw
@@ -159,23 +154,17 @@ struct HeaderBlock {
 
     /// Whether the field's name is `name` (lower case, ASCII), in any case.
     func field(_ field: Field, isNamed name: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard field.name.count == name.utf8CodeUnitCount else { return false }
-        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        for offset in 0..<wanted.count where Self.lowercased(bytes[field.name.lowerBound + offset]) != wanted[offset] {
-            return false
-        }
-        return true
+        field.name.count == name.utf8CodeUnitCount && Self.name(of: field, in: bytes, startsWith: name)
     }
 
     /// Whether the field's name starts with `Content-`, in any case: the fields GMime reads
     /// for the MIME part (the message object copies exactly these to it).
     func isContentField(_ field: Field, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix: StaticString = "content-"
-        guard field.name.count >= prefix.utf8CodeUnitCount else { return false }
-        for offset in 0..<prefix.utf8CodeUnitCount
-        where Self.lowercased(bytes[field.name.lowerBound + offset]) != prefix.utf8Start[offset] {
-            return false
-        }
-        return true
+        Self.name(of: field, in: bytes, startsWith: "content-")
+    }
+
+    private static func name(of field: Field, in bytes: UnsafeBufferPointer<UInt8>, startsWith prefix: StaticString) -> Bool {
+        ASCIICase.hasPrefix(
+            bytes[field.name], lowercased: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
     }
 }

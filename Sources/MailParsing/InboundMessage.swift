@@ -88,7 +88,7 @@ public struct HeaderField: Sendable, Hashable {
         guard Self.isASCII(self.name), Self.isASCII(lowercasedName) else {
             return self.name.lowercased() == lowercasedName
         }
-        return zip(self.name.utf8, lowercasedName.utf8).allSatisfy { Self.lowercased($0) == $1 }
+        return ASCIICase.hasPrefix(self.name.utf8, lowercased: lowercasedName.utf8)
     }
 
     /// Whether the name, lower-cased, starts with `lowercasedPrefix` (`list-` for every
@@ -97,12 +97,7 @@ public struct HeaderField: Sendable, Hashable {
         guard Self.isASCII(self.name), Self.isASCII(lowercasedPrefix) else {
             return self.name.lowercased().hasPrefix(lowercasedPrefix)
         }
-        guard self.name.utf8.count >= lowercasedPrefix.utf8.count else { return false }
-        return zip(self.name.utf8, lowercasedPrefix.utf8).allSatisfy { Self.lowercased($0) == $1 }
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+        return ASCIICase.hasPrefix(self.name.utf8, lowercased: lowercasedPrefix.utf8)
     }
 
     private static func isASCII(_ text: String) -> Bool {

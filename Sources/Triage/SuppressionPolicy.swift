@@ -122,7 +122,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         var matched = 0
         for byte in value.utf8 {
             if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }  // ASCII whitespace
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            let lower = ASCIICase.lowered(byte)
             // "d" starts the phrase and appears nowhere else in it, so a mismatch restarts at
             // this byte alone.
             matched = lower == wanted[matched] ? matched + 1 : (lower == wanted[0] ? 1 : 0)
@@ -178,7 +178,7 @@ public struct SuppressionPolicy: Sendable, Hashable {
         // without trimming, lower-casing and forty Unicode comparisons (this runs for every mail).
         for byte in subject.utf8 {
             if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
-            if byte < 0x80, !Self.outOfOfficeFirstBytes.contains(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)) {
+            if byte < 0x80, !Self.outOfOfficeFirstBytes.contains(ASCIICase.lowered(byte)) {
                 return nil
             }
             break

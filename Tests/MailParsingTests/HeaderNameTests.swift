@@ -29,4 +29,18 @@ import Testing
         }
         #expect(matched > 200, "\(matched)")
     }
+
+    /// The byte fold every one of those comparisons (and the header block's) rests on: each
+    /// ASCII byte as `lowercased()` lowers it, every other byte unchanged.
+    @Test func everyByteFoldsAsLowercasedDoes() {
+        for byte in UInt8.min...UInt8.max {
+            let expected = byte < 0x80 ? Array(String(UnicodeScalar(byte)).lowercased().utf8)[0] : byte
+            #expect(ASCIICase.lowered(byte) == expected, "byte \(byte)")
+        }
+        // Around the letters' edges: "@" before A, "[" after Z, "`" before a, "{" after z.
+        let name = "@AZ[`az{"
+        #expect(ASCIICase.hasPrefix(name.utf8, lowercased: "@az[`az{".utf8))
+        #expect(!ASCIICase.hasPrefix(name.utf8, lowercased: "@az[`az{x".utf8))
+        #expect(!ASCIICase.hasPrefix(name.utf8, lowercased: "@AZ".utf8))
+    }
 }
