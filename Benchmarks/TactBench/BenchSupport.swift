@@ -91,10 +91,11 @@ func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(
 
 /// A `tact.toml` for the benchmarks: one `[[mailbox]]` per folder, all on one Dovecot (or on a
 /// proxy in front of it, `port`), no sender window beyond the default, and an hourly cap high
-/// enough that a backlog is not rate-limited by it (see BENCHMARKS.md).
+/// enough that a backlog is not rate-limited by it (see BENCHMARKS.md). With `smtp`, approved
+/// replies go to that throwaway sink, as an installed service's go to its submission server.
 func writeBenchConfiguration(
     in directory: String, dovecot: Dovecot?, port: Int? = nil, folders: [String] = ["INBOX"], hourlyCap: Int = 100_000,
-    daemonSettings: String = ""
+    daemonSettings: String = "", smtp: SMTPSink? = nil
 ) throws -> TactConfiguration {
     let secret = directory + "/imap-password"
     try (dovecot?.password ?? "unused").write(toFile: secret, atomically: true, encoding: .utf8)
@@ -112,6 +113,16 @@ func writeBenchConfiguration(
             own_addresses = ["support@shop.example"]
             agent_name = "Marta Keller"
             team_name = "Shop Support"
+
+
+            """
+    }
+    if let smtp {
+        text += """
+            [smtp]
+            host = "127.0.0.1"
+            port = \(smtp.port)
+            security = "plain"
 
 
             """

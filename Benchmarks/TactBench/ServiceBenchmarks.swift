@@ -153,9 +153,12 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
         // The real `tact run` under IDLE and for whole-second polling; the in-process loops for
         // polling more often than `tact run` can (its smallest poll_interval_seconds is 1).
         let wholeSeconds = poll.components.attoseconds == 0 && poll >= .seconds(1)
+        // Configured as installed: approved replies would go to a throwaway SMTP sink.
+        let smtp = try SMTPSink()
+        defer { smtp.stop() }
         let configuration = try writeBenchConfiguration(
             in: directory.path, dovecot: dovecot,
-            daemonSettings: wholeSeconds ? "poll_interval_seconds = \(poll.components.seconds)" : "")
+            daemonSettings: wholeSeconds ? "poll_interval_seconds = \(poll.components.seconds)" : "", smtp: smtp)
         let service: any MailService = idle || wholeSeconds
             ? SpawnedService(configuration: configuration, configPath: directory.path + "/tact.toml")
             : InProcessService(configuration: configuration, pollInterval: poll)
@@ -181,6 +184,21 @@ func measureLatency(deliveries: Int, idle: Bool, poll: Duration) async throws ->
                 latencies.append((clock.now - started).seconds * 1000)
                 let pause = 0.01 + Double(random.next() % 1_000_000) / 1_000_000 * spread
                 try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            }
+            // The rest of the job once: a draft approved as an agent does (`tact queue approve`,
+            // which wakes the service) until the sink has the reply.
+            if let spawned = service as? SpawnedService, let draft = try observer.drafts(in: .queued).first {
+                let approving = clock.now
+                let approved = try Command.run(
+                    "\(repositoryRoot)/.build/release/tact",
+                    ["queue", "approve", "\(draft.id)", "--config", spawned.configPath, "--as", "bench"])
+                guard approved.status == 0 else { throw BenchError("tact queue approve failed: \(approved.stderr)") }
+                while try smtp.messages().isEmpty {
+                    if clock.now - approving > .seconds(30) { throw BenchError("the approved reply was not sent within 30 s") }
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+                print("latency (\(idle ? "IDLE" : "polling")): tact queue approve → reply at the SMTP sink: "
+                    + "\(format((clock.now - approving).seconds * 1000)) ms (one reply, the CLI's start included)")
             }
         } catch {
             await service.stop()
@@ -255,9 +273,11 @@ func measureIdle(seconds: Double, messages: Int, idle: Bool, poll: Double, verbo
         defer { proxy.close() }
         let directory = try TemporaryDirectory(prefix: "tact-bench")
         defer { directory.remove() }
+        let smtp = try SMTPSink()
+        defer { smtp.stop() }
         let configuration = try writeBenchConfiguration(
             in: directory.path, dovecot: dovecot, port: proxy.port, folders: folders,
-            daemonSettings: "poll_interval_seconds = \(max(1, Int(poll.rounded())))")
+            daemonSettings: "poll_interval_seconds = \(max(1, Int(poll.rounded())))", smtp: smtp)
         let service = SpawnedService(configuration: configuration, configPath: directory.path + "/tact.toml")
         try await service.start()  // includes Dovecot's indexing of each folder at the first SELECT
         if verbose {

@@ -11,6 +11,11 @@ var targetsBenchmark: Benchmark {
         let given = try Positional(arguments, usage: "targets [backlog-runs]", atMost: 1)
         let runs = try given.integer(0, "backlog-runs", or: 5)
         guard runs <= 100 else { throw BenchError("backlog-runs \(runs) is more than 100: usage \(given.usage)") }
+        // `tact run` (latency, idle) and the CLI figures come last; a missing binary is said first.
+        let tact = "\(repositoryRoot)/.build/release/tact"
+        guard FileManager.default.isExecutableFile(atPath: tact) else {
+            throw BenchError("\(tact) is missing: build it first with `swift build -c release --static-swift-stdlib --product tact`")
+        }
         let started = Date()
         var rows: [TargetRow] = []
         var backlogs: [BacklogFigures] = []
